@@ -1,0 +1,49 @@
+// Central differences over antithetic pairs (SPSA, MeZO):
+//   g = 1/(2 K mu) * sum_k (f(theta + mu z_k) - f(theta - mu z_k)) z_k.
+// As a buffer, each pair is two queries with directions +z and -z; their mean
+// is the baseline, which cancels exactly.
+import { type BatchRecord, copyRecord, recordBatch } from "./record";
+import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
+
+export class CentralEstimator implements GradientEstimator {
+  private last: BatchRecord | null = null;
+
+  /** scale = factor / (2 K mu): weight of each query's advantage. */
+  constructor(private readonly scale: number) {}
+
+  estimate(batch: QueryBatch, g: Float64Array): number {
+    const { values, directions } = batch;
+    const d = g.length;
+    g.fill(0);
+    let sum = 0;
+    for (let k = 0; k < batch.seeds.length; k++) {
+      const difference = values[2 * k] - values[2 * k + 1];
+      sum += values[2 * k] + values[2 * k + 1];
+      const offset = k * d;
+      for (let i = 0; i < d; i++) g[i] += difference * directions[offset + i];
+    }
+    const scale = this.scale;
+    for (let i = 0; i < d; i++) g[i] *= scale;
+    const baseline = sum / values.length;
+    this.last = recordBatch(batch, baseline);
+    return baseline;
+  }
+
+  entries(currentIteration: number): BufferEntry[] {
+    const last = this.last;
+    if (!last) return [];
+    return Array.from(last.values, (value, query) => {
+      const pairMean = (last.values[query & ~1] + last.values[query | 1]) / 2;
+      const advantage = value - pairMean;
+      return { iteration: last.iteration, query, seed: last.seeds[query >> 1], value, advantage, weight: advantage * this.scale, age: currentIteration - last.iteration };
+    });
+  }
+
+  snapshot() {
+    return { last: copyRecord(this.last) };
+  }
+
+  restore(state: Record<string, unknown>): void {
+    this.last = copyRecord(state.last as BatchRecord | null);
+  }
+}

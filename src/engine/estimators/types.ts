@@ -1,0 +1,42 @@
+/** One iteration's queries as an estimator sees them. */
+export interface QueryBatch {
+  iteration: number;
+  /** Seed of each direction (see random.ts: regenerates the direction exactly). */
+  seeds: Uint32Array;
+  /** The directions, row-major (count x d). For `central` the K pair directions z. */
+  directions: Float64Array;
+  /** Value of each direction query in query order (for `central`: +z0, -z0, +z1, -z1, ...). */
+  values: Float64Array;
+  /** f(theta), or NaN when it was not evaluated. */
+  center: number;
+}
+
+/** A query remembered by an estimator, as the dashboard's buffer inspector shows it. */
+export interface BufferEntry {
+  iteration: number;
+  /** Index of the query among its iteration's direction queries. */
+  query: number;
+  seed: number;
+  value: number;
+  /** value - baseline. */
+  advantage: number;
+  /** Coefficient of this query's direction in the current estimate: g = sum(weight * u). */
+  weight: number;
+  /** Iterations since the query was made (0 = this iteration). */
+  age: number;
+}
+
+/** Plain-data state of an estimator, for snapshots. */
+export type EstimatorState = Record<string, unknown>;
+
+export interface GradientEstimator {
+  /** Write the estimate into g and return the baseline used (NaN when there is none). */
+  estimate(batch: QueryBatch, g: Float64Array): number;
+  /** The queries behind the last estimate, oldest first. */
+  entries(currentIteration: number): BufferEntry[];
+  snapshot(): EstimatorState;
+  restore(state: EstimatorState): void;
+}
+
+/** Regenerates direction `seed` into out[offset .. offset + d). */
+export type DirectionSource = (seed: number, out: Float64Array, offset: number) => void;

@@ -1,0 +1,119 @@
+// Synthetic test functions, all minimised. The first four are the ZoAR
+// paper's benchmark (ALGORITHMS.md); the rest are classics.
+import { Rng, initialPointSeed } from "./random";
+
+export interface SyntheticFunction {
+  name: string;
+  /** Where the minimum (value 0) is. */
+  minimum: string;
+  value(x: Float64Array, offset: number, d: number): number;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+const FUNCTIONS: SyntheticFunction[] = [
+  {
+    name: "quadratic",
+    minimum: "x = 0",
+    value(x, o, d) {
+      let s = 0;
+      for (let i = o; i < o + d; i++) s += x[i] * x[i];
+      return 0.5 * s;
+    },
+  },
+  {
+    name: "levy",
+    minimum: "x = 1",
+    value(x, o, d) {
+      const w1 = 1 + (x[o] - 1) / 4;
+      const head = Math.sin(Math.PI * w1);
+      let s = head * head;
+      for (let i = o; i < o + d - 1; i++) {
+        const w = 1 + (x[i] - 1) / 4;
+        const r = Math.sin(Math.PI * w + 1);
+        s += (w - 1) * (w - 1) * (1 + 10 * r * r);
+      }
+      const wd = 1 + (x[o + d - 1] - 1) / 4;
+      const tail = Math.sin(TWO_PI * wd);
+      return s + (wd - 1) * (wd - 1) * (1 + tail * tail);
+    },
+  },
+  {
+    name: "rosenbrock",
+    minimum: "x = 1",
+    value(x, o, d) {
+      let s = 0;
+      for (let i = o; i < o + d - 1; i++) {
+        const a = x[i + 1] - x[i] * x[i];
+        const b = 1 - x[i];
+        s += 100 * a * a + b * b;
+      }
+      return s;
+    },
+  },
+  {
+    name: "ackley",
+    minimum: "x = 0",
+    value(x, o, d) {
+      let squares = 0;
+      let cosines = 0;
+      for (let i = o; i < o + d; i++) {
+        squares += x[i] * x[i];
+        cosines += Math.cos(TWO_PI * x[i]);
+      }
+      return -20 * Math.exp(-0.2 * Math.sqrt(squares / d)) - Math.exp(cosines / d) + 20 + Math.E;
+    },
+  },
+  {
+    name: "sphere",
+    minimum: "x = 0",
+    value(x, o, d) {
+      let s = 0;
+      for (let i = o; i < o + d; i++) s += x[i] * x[i];
+      return s;
+    },
+  },
+  {
+    name: "rastrigin",
+    minimum: "x = 0",
+    value(x, o, d) {
+      let s = 10 * d;
+      for (let i = o; i < o + d; i++) s += x[i] * x[i] - 10 * Math.cos(TWO_PI * x[i]);
+      return s;
+    },
+  },
+  {
+    name: "ellipsoid",
+    minimum: "x = 0",
+    value(x, o, d) {
+      // Condition number 10^6: coordinate i is weighted by 10^(6 i / (d - 1)).
+      let s = 0;
+      const exponent = d > 1 ? 6 / (d - 1) : 0;
+      for (let i = 0; i < d; i++) s += Math.pow(10, exponent * i) * x[o + i] * x[o + i];
+      return s;
+    },
+  },
+];
+
+export function syntheticFunctionNames(): string[] {
+  return FUNCTIONS.map((f) => f.name);
+}
+
+export function syntheticFunction(name: string): SyntheticFunction {
+  const f = FUNCTIONS.find((candidate) => candidate.name === name);
+  if (!f) throw new Error(`unknown function "${name}" (known: ${syntheticFunctionNames().join(", ")})`);
+  return f;
+}
+
+/** Evaluate every row of a row-major batch. */
+export function evaluateRows(f: SyntheticFunction, points: Float64Array, rows: number, d: number, out: Float64Array): Float64Array {
+  for (let r = 0; r < rows; r++) out[r] = f.value(points, r * d, d);
+  return out;
+}
+
+/** The paper's starting point: x0 ~ N(0, I) from the seed, the same for every optimizer. */
+export function standardNormalStart(d: number, seed: number): Float64Array {
+  const x = new Float64Array(d);
+  new Rng(initialPointSeed(seed)).fillNormal(x, 0, d);
+  return x;
+}

@@ -1,0 +1,9 @@
+// Public surface of the engine: pure TypeScript, no Node or VS Code imports.
+export * from "./config";
+export * from "./errors";
+export * from "./optimizer";
+export * from "./registry";
+export type { BufferEntry } from "./estimators/types";
+export { directionSeed, Rng } from "./random";
+export { makeDirectionSource } from "./samplers";
+export * from "./functions";

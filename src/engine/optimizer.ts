@@ -1,0 +1,376 @@
+// The ask/tell optimizer. `ask()` returns the points to evaluate this
+// iteration; `tell(values)` consumes their values and takes one step. The
+// optimizer never calls the objective, so evaluation can happen anywhere: in
+// this thread, in a worker, in one batched model call.
+import { type OptimizerConfig, directionQueries, estimatorUsesCenter, evaluatesCenter, resolveConfig } from "./config";
+import { ConfigError, TellError } from "./errors";
+import { CentralEstimator } from "./estimators/central";
+import { ForwardEstimator } from "./estimators/forward";
+import type { BufferEntry, EstimatorState, GradientEstimator } from "./estimators/types";
+import { ZoarEstimator } from "./estimators/zoar";
+import { EstimateHistory, type HistoryState } from "./history";
+import { type Box, project } from "./projection";
+import { directionSeed } from "./random";
+import { makeDirectionSource } from "./samplers";
+import { type MomentState, applyUpdate, initMoments } from "./updates";
+import { broadcast, norm2 } from "./vector";
+
+/** Above this many stored numbers (2(N+1)d), the ZoAR buffer keeps seeds instead of vectors. */
+const VECTOR_STORAGE_LIMIT = 1 << 22;
+
+export interface OptimizerOptions {
+  initial: ArrayLike<number>;
+  seed?: number;
+  bounds?: { lower: number | ArrayLike<number>; upper: number | ArrayLike<number> };
+  /** Registry name, kept for display and snapshots. */
+  name?: string;
+}
+
+export interface AskBatch {
+  iteration: number;
+  /** rows x dimension, row-major. Reused by the next ask: consume it before then. */
+  points: Float64Array;
+  rows: number;
+  dimension: number;
+  /** Row holding theta itself, or -1 when the centre is not evaluated. */
+  centerRow: number;
+}
+
+export interface TellResult {
+  iteration: number;
+  /** f(theta) before the update when the centre was evaluated, else the mean of the queries. */
+  value: number;
+  valueKind: "center" | "mean";
+  baseline: number;
+  gradientNorm: number;
+  stepNorm: number;
+  evaluations: number;
+  /** Evaluations the estimates used (the logging-only centre query excluded). */
+  estimatorEvaluations: number;
+  bestValue: number;
+}
+
+export interface Inspection {
+  name: string;
+  iteration: number;
+  dimension: number;
+  config: OptimizerConfig;
+  theta: Float64Array;
+  gradient: Float64Array;
+  m: Float64Array;
+  v: Float64Array;
+  baseline: number;
+  buffer: BufferEntry[];
+  /** Queries the buffer holds when full. */
+  bufferCapacity: number;
+  /** Estimates averaged by ZoHS-style histories. */
+  heldEstimates: { iteration: number; norm: number }[];
+  last: TellResult | null;
+  best: { value: number; iteration: number; point: Float64Array };
+}
+
+export interface OptimizerSnapshot {
+  format: "zoar-optimizer/1";
+  name: string;
+  config: OptimizerConfig;
+  dimension: number;
+  seed: number;
+  iteration: number;
+  evaluations: number;
+  estimatorEvaluations: number;
+  theta: Float64Array;
+  gradient: Float64Array;
+  bounds: Box | null;
+  moments: MomentState;
+  estimator: EstimatorState;
+  history: HistoryState;
+  best: { value: number; iteration: number; point: Float64Array };
+  last: TellResult | null;
+}
+
+export class ZerothOrderOptimizer {
+  readonly name: string;
+  readonly config: OptimizerConfig;
+  readonly dimension: number;
+  readonly seed: number;
+  private iteration = 0;
+  private evaluations = 0;
+  private estimatorEvaluations = 0;
+  private readonly theta: Float64Array;
+  private readonly bounds: Box | null;
+  private moments: MomentState;
+  private readonly estimator: GradientEstimator;
+  private readonly history: EstimateHistory;
+  private readonly regenerate: ReturnType<typeof makeDirectionSource>;
+  private best: { value: number; iteration: number; point: Float64Array };
+  private last: TellResult | null = null;
+
+  // Per-iteration work buffers, allocated once.
+  private readonly seeds: Uint32Array;
+  private readonly directions: Float64Array;
+  private readonly points: Float64Array;
+  private readonly directionValues: Float64Array;
+  private readonly gradient: Float64Array;
+  private readonly previousTheta: Float64Array;
+  private readonly rows: number;
+  private readonly centerRow: number;
+  private askedIteration = -1;
+
+  constructor(config: Partial<OptimizerConfig>, options: OptimizerOptions) {
+    this.config = resolveConfig(config);
+    this.name = options.name ?? "custom";
+    const initial = options.initial;
+    const d = initial?.length ?? 0;
+    if (!Number.isInteger(d) || d < 1) throw new ConfigError("initial", "must be a non-empty array of numbers");
+    for (let i = 0; i < d; i++) {
+      if (!Number.isFinite(initial[i])) throw new ConfigError("initial", `coordinate ${i} is ${initial[i]}, not a finite number`);
+    }
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError("seed", `must be an integer in [0, 2^32) (got ${seed})`);
+    this.dimension = d;
+    this.seed = seed;
+    this.theta = Float64Array.from(initial);
+    this.bounds = options.bounds ? checkBounds(options.bounds, d) : null;
+    project(this.theta, this.bounds);
+
+    const c = this.config;
+    this.regenerate = makeDirectionSource(c.sampler, d);
+    this.estimator = makeEstimator(c, d, this.regenerate);
+    this.history = new EstimateHistory(c.history, c.histories + 1, c.emaDecay);
+    this.moments = initMoments(c, d);
+
+    const withCenter = evaluatesCenter(c);
+    this.rows = directionQueries(c) + (withCenter ? 1 : 0);
+    this.centerRow = withCenter ? 0 : -1;
+    this.seeds = new Uint32Array(c.queries);
+    this.directions = new Float64Array(c.queries * d);
+    this.points = new Float64Array(this.rows * d);
+    this.directionValues = new Float64Array(directionQueries(c));
+    this.gradient = new Float64Array(d);
+    this.previousTheta = new Float64Array(d);
+    this.best = { value: Infinity, iteration: -1, point: this.theta.slice() };
+  }
+
+  /** The batch of points to evaluate at the current iteration (the same batch until `tell`). */
+  ask(): AskBatch {
+    const d = this.dimension;
+    const c = this.config;
+    if (this.askedIteration !== this.iteration) {
+      const { theta, points, directions } = this;
+      let row = 0;
+      if (this.centerRow >= 0) points.set(theta, d * row++);
+      const mu = c.mu;
+      const antithetic = c.estimator === "central";
+      for (let k = 0; k < c.queries; k++) {
+        // Each query row is written right after its direction, while it is in cache.
+        const from = k * d;
+        this.seeds[k] = directionSeed(this.seed, this.iteration, k);
+        this.regenerate(this.seeds[k], directions, from);
+        let to = row++ * d;
+        for (let i = 0; i < d; i++) points[to + i] = theta[i] + mu * directions[from + i];
+        if (antithetic) {
+          to = row++ * d;
+          for (let i = 0; i < d; i++) points[to + i] = theta[i] - mu * directions[from + i];
+        }
+      }
+      this.askedIteration = this.iteration;
+    }
+    return { iteration: this.iteration, points: this.points, rows: this.rows, dimension: d, centerRow: this.centerRow };
+  }
+
+  /**
+   * Consume the values of the asked points (same order) and take one step.
+   * Throws a TellError, with the state unchanged, on a wrong count or a
+   * non-finite value.
+   */
+  tell(values: ArrayLike<number>): TellResult {
+    const t = this.iteration;
+    if (this.askedIteration !== t) throw new TellError(`tell at iteration ${t} without ask`, t);
+    if (!values || values.length !== this.rows) {
+      throw new TellError(`tell at iteration ${t} expects ${this.rows} values (one per asked point), got ${values?.length ?? "none"}`, t);
+    }
+    for (let q = 0; q < this.rows; q++) {
+      const y = values[q];
+      if (typeof y !== "number" || !Number.isFinite(y)) {
+        const which = q === this.centerRow ? "the centre point" : `query ${q}`;
+        throw new TellError(`value of ${which} at iteration ${t} is ${String(y)}; values must be finite numbers`, t, q);
+      }
+    }
+    // Everything below succeeds: the state is only changed past this point.
+    const c = this.config;
+    const center = this.centerRow >= 0 ? values[this.centerRow] : NaN;
+    const first = this.centerRow >= 0 ? 1 : 0;
+    const ys = this.directionValues;
+    for (let q = 0; q < ys.length; q++) ys[q] = values[first + q];
+    this.trackBest(values, t);
+    if (c.rankValues) centredRanks(ys);
+
+    const g = this.gradient;
+    const baseline = this.estimator.estimate({ iteration: t, seeds: this.seeds, directions: this.directions, values: ys, center }, g);
+    this.history.apply(g, t);
+    this.previousTheta.set(this.theta);
+    applyUpdate(c, this.moments, this.theta, g);
+    project(this.theta, this.bounds);
+
+    this.evaluations += this.rows;
+    this.estimatorEvaluations += ys.length + (estimatorUsesCenter(c) ? 1 : 0);
+    let stepSquared = 0;
+    for (let i = 0; i < this.dimension; i++) {
+      const s = this.theta[i] - this.previousTheta[i];
+      stepSquared += s * s;
+    }
+    let value = center;
+    if (this.centerRow < 0) {
+      value = 0;
+      for (let q = 0; q < ys.length; q++) value += values[first + q];
+      value /= ys.length;
+    }
+    this.last = {
+      iteration: t,
+      value,
+      valueKind: this.centerRow >= 0 ? "center" : "mean",
+      baseline,
+      gradientNorm: norm2(g),
+      stepNorm: Math.sqrt(stepSquared),
+      evaluations: this.evaluations,
+      estimatorEvaluations: this.estimatorEvaluations,
+      bestValue: this.best.value,
+    };
+    this.iteration = t + 1;
+    return this.last;
+  }
+
+  private trackBest(values: ArrayLike<number>, iteration: number): void {
+    let bestRow = -1;
+    for (let q = 0; q < this.rows; q++) {
+      if (values[q] < (bestRow >= 0 ? values[bestRow] : this.best.value)) bestRow = q;
+    }
+    if (bestRow < 0) return;
+    const d = this.dimension;
+    this.best.value = values[bestRow];
+    this.best.iteration = iteration;
+    this.best.point.set(this.points.subarray(bestRow * d, (bestRow + 1) * d));
+  }
+
+  /** Current parameters (a copy). */
+  get parameters(): Float64Array {
+    return this.theta.slice();
+  }
+
+  get currentIteration(): number {
+    return this.iteration;
+  }
+
+  get totalEvaluations(): number {
+    return this.evaluations;
+  }
+
+  /** Best evaluated point so far (a copy) and its value. */
+  get bestPoint(): { value: number; iteration: number; point: Float64Array } {
+    return { ...this.best, point: this.best.point.slice() };
+  }
+
+  /** What a dashboard shows: parameters, moments, the history buffer and the last step. */
+  inspect(): Inspection {
+    const c = this.config;
+    return {
+      name: this.name,
+      iteration: this.iteration,
+      dimension: this.dimension,
+      config: { ...c },
+      theta: this.theta.slice(),
+      gradient: this.gradient.slice(),
+      m: this.moments.m.slice(),
+      v: this.moments.v.slice(),
+      baseline: this.last?.baseline ?? NaN,
+      // Ages count from the last completed iteration (its queries have age 0).
+      buffer: this.estimator.entries(this.iteration - 1),
+      bufferCapacity: directionQueries(c) * (c.estimator === "zoar" ? c.histories + 1 : 1),
+      heldEstimates: this.history.held(),
+      last: this.last ? { ...this.last } : null,
+      best: this.bestPoint,
+    };
+  }
+
+  /** Plain-data state; `ZerothOrderOptimizer.restore` continues bit-identically from it. */
+  snapshot(): OptimizerSnapshot {
+    return {
+      format: "zoar-optimizer/1",
+      name: this.name,
+      config: { ...this.config },
+      dimension: this.dimension,
+      seed: this.seed,
+      iteration: this.iteration,
+      evaluations: this.evaluations,
+      estimatorEvaluations: this.estimatorEvaluations,
+      theta: this.theta.slice(),
+      gradient: this.gradient.slice(),
+      bounds: this.bounds ? { lower: this.bounds.lower.slice(), upper: this.bounds.upper.slice() } : null,
+      moments: { step: this.moments.step, m: this.moments.m.slice(), v: this.moments.v.slice(), vMax: this.moments.vMax.slice() },
+      estimator: this.estimator.snapshot(),
+      history: this.history.snapshot(),
+      best: this.bestPoint,
+      last: this.last ? { ...this.last } : null,
+    };
+  }
+
+  static restore(snapshot: OptimizerSnapshot): ZerothOrderOptimizer {
+    if (snapshot?.format !== "zoar-optimizer/1") throw new ConfigError("snapshot", `unknown format ${JSON.stringify(snapshot?.format)}`);
+    const optimizer = new ZerothOrderOptimizer(snapshot.config, {
+      initial: snapshot.theta,
+      seed: snapshot.seed,
+      bounds: snapshot.bounds ?? undefined,
+      name: snapshot.name,
+    });
+    optimizer.iteration = snapshot.iteration;
+    optimizer.evaluations = snapshot.evaluations;
+    optimizer.estimatorEvaluations = snapshot.estimatorEvaluations;
+    optimizer.gradient.set(snapshot.gradient);
+    const m = snapshot.moments;
+    optimizer.moments = { step: m.step, m: Float64Array.from(m.m), v: Float64Array.from(m.v), vMax: Float64Array.from(m.vMax) };
+    optimizer.estimator.restore(snapshot.estimator);
+    optimizer.history.restore(snapshot.history);
+    optimizer.best = { ...snapshot.best, point: Float64Array.from(snapshot.best.point) };
+    optimizer.last = snapshot.last ? { ...snapshot.last } : null;
+    return optimizer;
+  }
+}
+
+function makeEstimator(c: OptimizerConfig, d: number, regenerate: ReturnType<typeof makeDirectionSource>): GradientEstimator {
+  const factor = c.dimensionScale ? d : 1;
+  switch (c.estimator) {
+    case "vanilla":
+      return new ForwardEstimator("center", factor / (c.queries * c.mu));
+    case "average":
+      return new ForwardEstimator("average", factor / (c.queries * c.mu));
+    case "central":
+      return new CentralEstimator(factor / (2 * c.queries * c.mu));
+    case "zoar": {
+      const storeVectors = c.bufferStorage === "vectors" || (c.bufferStorage === "auto" && 2 * (c.histories + 1) * d <= VECTOR_STORAGE_LIMIT);
+      return new ZoarEstimator(c.histories, c.mu, factor, storeVectors, d, regenerate);
+    }
+  }
+}
+
+function checkBounds(bounds: NonNullable<OptimizerOptions["bounds"]>, d: number): Box {
+  for (const side of ["lower", "upper"] as const) {
+    const value = bounds[side];
+    if (typeof value !== "number" && value?.length !== d) {
+      throw new ConfigError(`bounds.${side}`, `must be a number or have ${d} entries (got ${value?.length ?? String(value)})`);
+    }
+  }
+  const box = { lower: broadcast(bounds.lower, d), upper: broadcast(bounds.upper, d) };
+  for (let i = 0; i < d; i++) {
+    if (Number.isNaN(box.lower[i]) || Number.isNaN(box.upper[i]) || box.lower[i] > box.upper[i]) {
+      throw new ConfigError("bounds", `coordinate ${i}: lower ${box.lower[i]} must be <= upper ${box.upper[i]}`);
+    }
+  }
+  return box;
+}
+
+/** Replace values by 2 * rank - (K - 1), rank 0 for the smallest (ties keep query order). */
+function centredRanks(values: Float64Array): void {
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b] || a - b);
+  const k = values.length;
+  order.forEach((query, rank) => (values[query] = 2 * rank - (k - 1)));
+}

@@ -1,0 +1,56 @@
+// Update rules applied to a gradient estimate g (ALGORITHMS.md, "Update rules"):
+//   sgd:    theta -= lr * g
+//   adam:   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  theta -= lr * m / (sqrt(v) + eps)
+//   radazo: m as adam;            v = b2 v + (1-b2) m^2 (new m); step as adam
+// Reference-code behaviour by default: moments start at 0, no bias
+// correction, eps outside the root. Options: bias correction, AMSGrad,
+// eps inside the root, and a warm-up that uses v = 1 for the first steps.
+import type { OptimizerConfig } from "./config";
+
+export interface MomentState {
+  /** Updates applied so far. */
+  step: number;
+  m: Float64Array;
+  v: Float64Array;
+  /** Running max of v (AMSGrad), empty when unused. */
+  vMax: Float64Array;
+}
+
+export function initMoments(config: OptimizerConfig, dimension: number): MomentState {
+  const adaptive = config.update !== "sgd";
+  return {
+    step: 0,
+    m: new Float64Array(adaptive ? dimension : 0),
+    v: new Float64Array(adaptive ? dimension : 0),
+    vMax: new Float64Array(config.amsgrad ? dimension : 0),
+  };
+}
+
+/** theta <- theta - step(g). */
+export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: Float64Array, g: Float64Array): void {
+  const d = theta.length;
+  const lr = config.lr;
+  state.step += 1;
+  if (config.update === "sgd") {
+    for (let i = 0; i < d; i++) theta[i] -= lr * g[i];
+    return;
+  }
+  const { m, v, vMax } = state;
+  const { beta1, beta2, eps, amsgrad, epsInsideSqrt } = config;
+  const refined = config.update === "radazo";
+  const firstMomentCorrection = config.biasCorrection ? 1 - Math.pow(beta1, state.step) : 1;
+  const secondMomentCorrection = config.biasCorrection ? 1 - Math.pow(beta2, state.step) : 1;
+  const warmingUp = state.step <= config.momentumWarmup;
+  for (let i = 0; i < d; i++) {
+    const mi = beta1 * m[i] + (1 - beta1) * g[i];
+    const source = refined ? mi : g[i];
+    const vi = beta2 * v[i] + (1 - beta2) * source * source;
+    m[i] = mi;
+    v[i] = vi;
+    let second = vi;
+    if (amsgrad) second = vMax[i] = Math.max(vMax[i], vi);
+    second = warmingUp ? 1 : second / secondMomentCorrection;
+    const denominator = epsInsideSqrt ? Math.sqrt(second + eps) : Math.sqrt(second) + eps;
+    theta[i] -= (lr * (mi / firstMomentCorrection)) / denominator;
+  }
+}
