@@ -1,0 +1,48 @@
+// Command-line options that override an optimizer's hyperparameters. Shared
+// by `zoar bench` and `zoar run`; an option left out keeps the optimizer's default.
+import type { Command } from "commander";
+import type { OptimizerConfig } from "../engine";
+import { integer, oneOf, positiveNumber, unitInterval } from "./parse";
+
+export function addHyperparameterOptions(command: Command): Command {
+  return command
+    .option("--queries <K>", "directions per iteration (K)", integer(1))
+    .option("--mu <mu>", "smoothing radius", positiveNumber)
+    .option("--lr <eta>", "learning rate", positiveNumber)
+    .option("--histories <N>", "past iterations kept (ZoAR buffer, ZoHS window)", integer(0))
+    .option("--update <rule>", "update rule: sgd, adam, radazo", oneOf(["sgd", "adam", "radazo"]))
+    .option("--beta1 <b1>", "first-moment factor", unitInterval)
+    .option("--beta2 <b2>", "second-moment factor", unitInterval)
+    .option("--eps <eps>", "denominator epsilon", positiveNumber)
+    .option("--sampler <kind>", "directions: gaussian, sphere", oneOf(["gaussian", "sphere"]))
+    .option("--bias-correction", "Adam bias correction")
+    .option("--amsgrad", "AMSGrad (running max of v)")
+    .option("--no-measure-center", "skip f(theta) where the estimator does not need it")
+    .option("--buffer-storage <kind>", "ZoAR buffer: auto, vectors, seeds", oneOf(["auto", "vectors", "seeds"]));
+}
+
+interface HyperparameterFlags {
+  queries?: number;
+  mu?: number;
+  lr?: number;
+  histories?: number;
+  update?: OptimizerConfig["update"];
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  sampler?: OptimizerConfig["sampler"];
+  biasCorrection?: boolean;
+  amsgrad?: boolean;
+  measureCenter?: boolean;
+  bufferStorage?: OptimizerConfig["bufferStorage"];
+}
+
+/** The hyperparameters given on the command line, and only those. */
+export function overridesFrom(flags: HyperparameterFlags, command: Command): Partial<OptimizerConfig> {
+  const overrides: Partial<OptimizerConfig> = {};
+  const keys = ["queries", "mu", "lr", "histories", "update", "beta1", "beta2", "eps", "sampler", "biasCorrection", "amsgrad", "bufferStorage"] as const;
+  for (const key of keys) if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
+  // --no-measure-center defaults to true in commander; only an explicit flag overrides.
+  if (command.getOptionValueSource("measureCenter") === "cli") overrides.measureCenter = flags.measureCenter;
+  return overrides;
+}
