@@ -13,10 +13,10 @@ import { type Box, project } from "./projection";
 import { directionSeed } from "./random";
 import { makeDirectionSource } from "./samplers";
 import { type MomentState, applyUpdate, initMoments } from "./updates";
-import { broadcast, norm2 } from "./vector";
+import { broadcast, norm2, squaredDistance } from "./vector";
 
 /** Above this many stored numbers (2(N+1)d), the ZoAR buffer keeps seeds instead of vectors. */
-const VECTOR_STORAGE_LIMIT = 1 << 22;
+const VECTOR_STORAGE_LIMIT = 1 << 24;
 
 export interface OptimizerOptions {
   initial: ArrayLike<number>;
@@ -107,11 +107,11 @@ export class ZerothOrderOptimizer {
 
   // Per-iteration work buffers, allocated once.
   private readonly seeds: Uint32Array;
-  private readonly directions: Float64Array;
   private readonly points: Float64Array;
   private readonly directionValues: Float64Array;
   private readonly gradient: Float64Array;
-  private readonly previousTheta: Float64Array;
+  /** theta before the update; only kept with bounds, where projection alters the step. */
+  private readonly previousTheta: Float64Array | null;
   private readonly rows: number;
   private readonly centerRow: number;
   private askedIteration = -1;
@@ -143,11 +143,10 @@ export class ZerothOrderOptimizer {
     this.rows = directionQueries(c) + (withCenter ? 1 : 0);
     this.centerRow = withCenter ? 0 : -1;
     this.seeds = new Uint32Array(c.queries);
-    this.directions = new Float64Array(c.queries * d);
     this.points = new Float64Array(this.rows * d);
     this.directionValues = new Float64Array(directionQueries(c));
     this.gradient = new Float64Array(d);
-    this.previousTheta = new Float64Array(d);
+    this.previousTheta = this.bounds ? new Float64Array(d) : null;
     this.best = { value: Infinity, iteration: -1, point: this.theta.slice() };
   }
 
@@ -156,21 +155,22 @@ export class ZerothOrderOptimizer {
     const d = this.dimension;
     const c = this.config;
     if (this.askedIteration !== this.iteration) {
-      const { theta, points, directions } = this;
+      const { theta, points } = this;
       let row = 0;
       if (this.centerRow >= 0) points.set(theta, d * row++);
       const mu = c.mu;
       const antithetic = c.estimator === "central";
       for (let k = 0; k < c.queries; k++) {
-        // Each query row is written right after its direction, while it is in cache.
-        const from = k * d;
+        // The direction is drawn into the last row it feeds, then turned into
+        // query rows in place: no d-sized scratch vector.
+        const plus = row++ * d;
+        const minus = antithetic ? row++ * d : plus;
         this.seeds[k] = directionSeed(this.seed, this.iteration, k);
-        this.regenerate(this.seeds[k], directions, from);
-        let to = row++ * d;
-        for (let i = 0; i < d; i++) points[to + i] = theta[i] + mu * directions[from + i];
-        if (antithetic) {
-          to = row++ * d;
-          for (let i = 0; i < d; i++) points[to + i] = theta[i] - mu * directions[from + i];
+        this.regenerate(this.seeds[k], points, minus);
+        for (let i = 0; i < d; i++) {
+          const z = points[minus + i];
+          points[plus + i] = theta[i] + mu * z;
+          if (antithetic) points[minus + i] = theta[i] - mu * z;
         }
       }
       this.askedIteration = this.iteration;
@@ -206,19 +206,30 @@ export class ZerothOrderOptimizer {
     if (c.rankValues) centredRanks(ys);
 
     const g = this.gradient;
-    const baseline = this.estimator.estimate({ iteration: t, seeds: this.seeds, directions: this.directions, values: ys, center }, g);
+    const baseline = this.estimator.estimate(
+      {
+        iteration: t,
+        seeds: this.seeds,
+        points: this.points,
+        firstRow: first,
+        stride: c.estimator === "central" ? 2 : 1,
+        theta: this.theta,
+        inverseMu: 1 / c.mu,
+        values: ys,
+        center,
+      },
+      g,
+    );
     this.history.apply(g, t);
-    this.previousTheta.set(this.theta);
-    applyUpdate(c, this.moments, this.theta, g);
-    project(this.theta, this.bounds);
+    this.previousTheta?.set(this.theta);
+    let stepSquared = applyUpdate(c, this.moments, this.theta, g);
+    if (this.previousTheta) {
+      project(this.theta, this.bounds);
+      stepSquared = squaredDistance(this.theta, this.previousTheta);
+    }
 
     this.evaluations += this.rows;
     this.estimatorEvaluations += ys.length + (estimatorUsesCenter(c) ? 1 : 0);
-    let stepSquared = 0;
-    for (let i = 0; i < this.dimension; i++) {
-      const s = this.theta[i] - this.previousTheta[i];
-      stepSquared += s * s;
-    }
     let value = center;
     if (this.centerRow < 0) {
       value = 0;

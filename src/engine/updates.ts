@@ -26,14 +26,19 @@ export function initMoments(config: OptimizerConfig, dimension: number): MomentS
   };
 }
 
-/** theta <- theta - step(g). */
-export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: Float64Array, g: Float64Array): void {
+/** theta <- theta - step(g); returns the squared norm of the step. */
+export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: Float64Array, g: Float64Array): number {
   const d = theta.length;
   const lr = config.lr;
   state.step += 1;
   if (config.update === "sgd") {
-    for (let i = 0; i < d; i++) theta[i] -= lr * g[i];
-    return;
+    let squared = 0;
+    for (let i = 0; i < d; i++) {
+      const step = lr * g[i];
+      theta[i] -= step;
+      squared += step * step;
+    }
+    return squared;
   }
   const { m, v, vMax } = state;
   const { beta1, beta2, eps, amsgrad, epsInsideSqrt } = config;
@@ -41,6 +46,7 @@ export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: 
   const firstMomentCorrection = config.biasCorrection ? 1 - Math.pow(beta1, state.step) : 1;
   const secondMomentCorrection = config.biasCorrection ? 1 - Math.pow(beta2, state.step) : 1;
   const warmingUp = state.step <= config.momentumWarmup;
+  let squared = 0;
   for (let i = 0; i < d; i++) {
     const mi = beta1 * m[i] + (1 - beta1) * g[i];
     const source = refined ? mi : g[i];
@@ -51,6 +57,9 @@ export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: 
     if (amsgrad) second = vMax[i] = Math.max(vMax[i], vi);
     second = warmingUp ? 1 : second / secondMomentCorrection;
     const denominator = epsInsideSqrt ? Math.sqrt(second + eps) : Math.sqrt(second) + eps;
-    theta[i] -= (lr * (mi / firstMomentCorrection)) / denominator;
+    const step = (lr * (mi / firstMomentCorrection)) / denominator;
+    theta[i] -= step;
+    squared += step * step;
   }
+  return squared;
 }

@@ -8,6 +8,13 @@ export function norm2(x: Float64Array): number {
   return Math.sqrt(sum);
 }
 
+/** Squared Euclidean distance between x and y. */
+export function squaredDistance(x: Float64Array, y: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += (x[i] - y[i]) * (x[i] - y[i]);
+  return sum;
+}
+
 /** out += alpha * row, where row is x[offset .. offset + out.length). */
 export function addScaledRow(out: Float64Array, alpha: number, x: Float64Array, offset: number): void {
   const n = out.length;
@@ -29,15 +36,27 @@ export function broadcast(value: number | ArrayLike<number>, d: number): Float64
   return out;
 }
 
+/** The rows of a QueryBatch that carry directions (see estimators/types.ts). */
+export interface DirectionRows {
+  points: Float64Array;
+  firstRow: number;
+  stride: number;
+  theta: Float64Array;
+  inverseMu: number;
+}
+
 /**
- * out[i] = sum over rows k, in order, of weights[k] * x[k * d + i], with d = out.length.
+ * out[i] += sum over k < count, in order, of weights[k] * u_k[i], where
+ * u_k = (x_k - theta) / mu is direction k recovered from its query row.
  * Coordinate-major: each out[i] is written once.
  */
-export function weightedRowSum(out: Float64Array, weights: ArrayLike<number>, rows: number, x: Float64Array): void {
+export function addWeightedDirections(out: Float64Array, weights: ArrayLike<number>, count: number, rows: DirectionRows): void {
   const d = out.length;
+  const { points, firstRow, stride, theta, inverseMu } = rows;
   for (let i = 0; i < d; i++) {
+    const origin = theta[i];
     let sum = 0;
-    for (let k = 0; k < rows; k++) sum += weights[k] * x[k * d + i];
-    out[i] = sum;
+    for (let k = 0; k < count; k++) sum += weights[k] * ((points[(firstRow + k * stride) * d + i] - origin) * inverseMu);
+    out[i] += sum;
   }
 }

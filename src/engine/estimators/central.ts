@@ -2,26 +2,30 @@
 //   g = 1/(2 K mu) * sum_k (f(theta + mu z_k) - f(theta - mu z_k)) z_k.
 // As a buffer, each pair is two queries with directions +z and -z; their mean
 // is the baseline, which cancels exactly.
+import { addWeightedDirections } from "../vector";
 import { type BatchRecord, copyRecord, recordBatch } from "./record";
 import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
 
 export class CentralEstimator implements GradientEstimator {
   private last: BatchRecord | null = null;
+  private differences = new Float64Array(0);
 
   /** scale = factor / (2 K mu): weight of each query's advantage. */
   constructor(private readonly scale: number) {}
 
   estimate(batch: QueryBatch, g: Float64Array): number {
-    const { values, directions } = batch;
-    const d = g.length;
-    g.fill(0);
+    const { values } = batch;
+    const pairs = batch.seeds.length;
+    if (this.differences.length !== pairs) this.differences = new Float64Array(pairs);
     let sum = 0;
-    for (let k = 0; k < batch.seeds.length; k++) {
-      const difference = values[2 * k] - values[2 * k + 1];
+    for (let k = 0; k < pairs; k++) {
+      this.differences[k] = values[2 * k] - values[2 * k + 1];
       sum += values[2 * k] + values[2 * k + 1];
-      const offset = k * d;
-      for (let i = 0; i < d; i++) g[i] += difference * directions[offset + i];
     }
+    // Rows alternate +z, -z: the + rows (stride 2) carry the directions.
+    g.fill(0);
+    addWeightedDirections(g, this.differences, pairs, batch);
+    const d = g.length;
     const scale = this.scale;
     for (let i = 0; i < d; i++) g[i] *= scale;
     const baseline = sum / values.length;

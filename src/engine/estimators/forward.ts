@@ -1,7 +1,7 @@
 // Single-iteration forward-difference estimators:
 //   vanilla: g = 1/(K mu) * sum_k (y_k - f(theta)) u_k
 //   average: g = 1/(K mu) * sum_k (y_k - mean(y)) u_k   (ZoAR-0; REINFORCE with mean baseline)
-import { mean, weightedRowSum } from "../vector";
+import { addWeightedDirections, mean } from "../vector";
 import { type BatchRecord, copyRecord, recordBatch } from "./record";
 import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
 
@@ -16,12 +16,13 @@ export class ForwardEstimator implements GradientEstimator {
   ) {}
 
   estimate(batch: QueryBatch, g: Float64Array): number {
-    const { values, directions } = batch;
+    const { values } = batch;
     const baseline = this.baselineKind === "center" ? batch.center : mean(values);
     if (this.advantages.length !== values.length) this.advantages = new Float64Array(values.length);
     const advantages = this.advantages;
     for (let k = 0; k < values.length; k++) advantages[k] = values[k] - baseline;
-    weightedRowSum(g, advantages, values.length, directions);
+    g.fill(0);
+    addWeightedDirections(g, advantages, values.length, batch);
     const scale = this.scale;
     for (let i = 0; i < g.length; i++) g[i] *= scale;
     this.last = recordBatch(batch, baseline);

@@ -3,8 +3,17 @@ export interface QueryBatch {
   iteration: number;
   /** Seed of each direction (see random.ts: regenerates the direction exactly). */
   seeds: Uint32Array;
-  /** The directions, row-major (count x d). For `central` the K pair directions z. */
-  directions: Float64Array;
+  /**
+   * The asked points, row-major. Direction k's query is row firstRow + k * stride
+   * (stride 2 for antithetic pairs: +z then -z). The estimators use the
+   * perturbation actually applied, u = (x - theta) / mu, recovered from the
+   * points, so no copy of the directions is kept.
+   */
+  points: Float64Array;
+  firstRow: number;
+  stride: number;
+  theta: Float64Array;
+  inverseMu: number;
   /** Value of each direction query in query order (for `central`: +z0, -z0, +z1, -z1, ...). */
   values: Float64Array;
   /** f(theta), or NaN when it was not evaluated. */

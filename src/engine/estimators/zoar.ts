@@ -12,7 +12,7 @@
 //
 // "seeds" storage keeps only seeds and values (memory O(NK), independent of d)
 // and regenerates every direction on use.
-import { addScaledRow } from "../vector";
+import { addScaledRow, addWeightedDirections } from "../vector";
 import type { BufferEntry, DirectionSource, GradientEstimator, QueryBatch } from "./types";
 
 interface Block {
@@ -70,18 +70,14 @@ export class ZoarEstimator implements GradientEstimator {
     } else {
       g.fill(0);
       for (const b of this.blocks) {
-        const current = b === block;
+        if (b === block) continue;
         for (let k = 0; k < b.values.length; k++) {
-          let source = batch.directions;
-          let offset = k * d;
-          if (!current) {
-            this.regenerate(b.seeds[k], this.scratch!, 0);
-            source = this.scratch!;
-            offset = 0;
-          }
-          addScaledRow(g, b.values[k] - baseline, source, offset);
+          this.regenerate(b.seeds[k], this.scratch!, 0);
+          addScaledRow(g, b.values[k] - baseline, this.scratch!, 0);
         }
       }
+      const advantages = block.values.map((y) => y - baseline);
+      addWeightedDirections(g, advantages, advantages.length, batch);
       for (let i = 0; i < d; i++) g[i] *= scale;
     }
     this.baseline = baseline;
@@ -91,7 +87,7 @@ export class ZoarEstimator implements GradientEstimator {
 
   /** Append this iteration's queries, dropping the oldest beyond N+1 iterations. */
   private admit(batch: QueryBatch): Block {
-    const { values, directions } = batch;
+    const { values } = batch;
     const k = values.length;
     let sum = 0;
     for (let i = 0; i < k; i++) sum += values[i];
@@ -110,11 +106,13 @@ export class ZoarEstimator implements GradientEstimator {
       const weighted = evicted?.weighted ?? new Float64Array(d);
       const plain = evicted?.plain ?? new Float64Array(d);
       const advantages = values.map((y) => y - block.center);
+      const { points, firstRow, theta, inverseMu } = batch;
       for (let i = 0; i < d; i++) {
+        const origin = theta[i];
         let a = 0;
         let b = 0;
         for (let q = 0; q < k; q++) {
-          const u = directions[q * d + i];
+          const u = (points[(firstRow + q) * d + i] - origin) * inverseMu;
           a += advantages[q] * u;
           b += u;
         }
