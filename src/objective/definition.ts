@@ -1,0 +1,236 @@
+/**
+ * What an objective file must export, and the checks that turn those exports
+ * into one normalized objective. Used by the SDK (light checks at
+ * defineObjective time, so errors point at the user's call) and by the worker
+ * (the full normalization, for both forms of objective file). No node: imports:
+ * this file is bundled into every objective.
+ */
+
+export interface ObjectiveBounds {
+  /** A number applies to every coordinate; -Infinity leaves a side open. */
+  lower: number | ArrayLike<number>;
+  upper: number | ArrayLike<number>;
+}
+
+interface ObjectiveDefinitionCommon {
+  /** Number of parameters, a positive integer. */
+  dimension: number;
+  /** Starting point (length `dimension`); default: the middle of the bounds, or zeros. */
+  initial?: ArrayLike<number> | (() => ArrayLike<number>);
+  bounds?: ObjectiveBounds;
+  name?: string;
+  description?: string;
+  /** Runs once in the worker before the first evaluation (load data, warm a model). */
+  setup?(): void | Promise<void>;
+}
+
+/** An objective evaluated one point at a time. */
+export interface PointwiseObjectiveDefinition extends ObjectiveDefinitionCommon {
+  evaluate(x: Float64Array): number | Promise<number>;
+  evaluateBatch?: undefined;
+}
+
+/** An objective evaluated a whole batch at a time (vectorised code, ONNX models). */
+export interface BatchObjectiveDefinition extends ObjectiveDefinitionCommon {
+  evaluateBatch(xs: Float64Array[]): ArrayLike<number> | Promise<ArrayLike<number>>;
+  evaluate?: undefined;
+}
+
+/** Exactly one of `evaluate` and `evaluateBatch`. */
+export type ObjectiveDefinition = PointwiseObjectiveDefinition | BatchObjectiveDefinition;
+
+export const DEFINITION_ERROR_NAME = "ObjectiveDefinitionError";
+
+/** A definition problem; the worker reports it as kind "definition". */
+export class DefinitionError extends Error {
+  // The SDK and the worker each bundle their own copy of this class, so the
+  // worker recognises it by name rather than with instanceof.
+  override readonly name = DEFINITION_ERROR_NAME;
+}
+
+/** Where defineObjective was called: an Error whose stack the worker reads when a later check fails. */
+export const DEFINITION_SITE = Symbol.for("zoar.definitionSite");
+
+export interface NormalizedObjective {
+  name: string;
+  description: string | undefined;
+  dimension: number;
+  initial: Float64Array;
+  bounds: { lower: Float64Array; upper: Float64Array } | undefined;
+  evaluate: ((x: Float64Array) => unknown) | undefined;
+  evaluateBatch: ((xs: Float64Array[]) => unknown) | undefined;
+  setup: (() => unknown) | undefined;
+}
+
+/** Problems with a definition that can be seen without running any of its code. */
+export function definitionProblems(def: unknown): string[] {
+  if (typeof def !== "object" || def === null) {
+    return [`expected an object with dimension and evaluate, got ${def === null ? "null" : typeof def}`];
+  }
+  const d = def as Record<string, unknown>;
+  const problems: string[] = [];
+  const dimension = d.dimension;
+  const dimensionValid = typeof dimension === "number" && Number.isInteger(dimension) && dimension > 0;
+  if (dimension === undefined) problems.push("dimension is missing");
+  else if (!dimensionValid) problems.push(`dimension must be a positive integer, got ${String(dimension)}`);
+
+  const hasEvaluate = d.evaluate !== undefined;
+  const hasBatch = d.evaluateBatch !== undefined;
+  if (hasEvaluate && hasBatch) problems.push("define either evaluate or evaluateBatch, not both");
+  else if (!hasEvaluate && !hasBatch) problems.push("evaluate (or evaluateBatch) is missing");
+  else if (hasEvaluate && typeof d.evaluate !== "function") problems.push("evaluate must be a function");
+  else if (hasBatch && typeof d.evaluateBatch !== "function") problems.push("evaluateBatch must be a function");
+
+  for (const key of ["setup"] as const) {
+    if (d[key] !== undefined && typeof d[key] !== "function") problems.push(`${key} must be a function`);
+  }
+  for (const key of ["name", "description"] as const) {
+    if (d[key] !== undefined && typeof d[key] !== "string") problems.push(`${key} must be a string`);
+  }
+  const size = dimensionValid ? (dimension as number) : undefined;
+  if (d.initial !== undefined && typeof d.initial !== "function") {
+    problems.push(...vectorProblems("initial", d.initial, size, false));
+  }
+  if (d.bounds !== undefined) problems.push(...boundsProblems(d.bounds, size));
+  return problems;
+}
+
+/** Reads an objective module's exports: `export default defineObjective({...})` or a bare default function. */
+export function definitionFromExports(moduleExports: unknown): ObjectiveDefinition {
+  const exports = (moduleExports ?? {}) as Record<string, unknown>;
+  const main = exports.default;
+  if (main === undefined) {
+    throw new DefinitionError(
+      "the objective file has no default export; write `export default defineObjective({ dimension, evaluate })`, " +
+        "or `export default function (x: Float64Array): number` with `export const dimension = ...`",
+    );
+  }
+  if (typeof main === "function") {
+    if (exports.dimension === undefined) {
+      throw new DefinitionError(
+        "the default export is a function but the file has no `export const dimension = <number of parameters>`",
+      );
+    }
+    return {
+      dimension: exports.dimension as number,
+      initial: exports.initial as ObjectiveDefinition["initial"],
+      bounds: exports.bounds as ObjectiveBounds | undefined,
+      name: exports.name as string | undefined,
+      description: exports.description as string | undefined,
+      evaluate: main as (x: Float64Array) => number,
+    };
+  }
+  if (typeof main !== "object" || main === null) {
+    throw new DefinitionError(`the default export must be defineObjective({...}) or a function, got ${typeof main}`);
+  }
+  return main as ObjectiveDefinition;
+}
+
+/** Throws a DefinitionError listing every problem, or returns the definition as valid. */
+export function checkDefinition(def: unknown): ObjectiveDefinition {
+  const problems = definitionProblems(def);
+  if (problems.length > 0) throw new DefinitionError(problems.join("; "));
+  return def as ObjectiveDefinition;
+}
+
+/**
+ * The final form the worker evaluates. `initialValues` is `def.initial` already
+ * called when it was a function (the caller reports a throw there as the user's).
+ */
+export function normalizeDefinition(
+  def: ObjectiveDefinition,
+  initialValues: unknown,
+  defaultName: string,
+): NormalizedObjective {
+  const dimension = def.dimension;
+  const bounds = def.bounds === undefined ? undefined : normalizeBounds(def.bounds, dimension);
+  let initial: Float64Array;
+  if (initialValues === undefined) {
+    initial = defaultInitial(dimension, bounds);
+  } else {
+    const problems = vectorProblems(typeof def.initial === "function" ? "initial()" : "initial", initialValues, dimension, false);
+    if (problems.length > 0) throw new DefinitionError(problems.join("; "));
+    initial = Float64Array.from(initialValues as ArrayLike<number>);
+  }
+  if (bounds) {
+    for (let i = 0; i < dimension; i++) {
+      if (initial[i] < bounds.lower[i] || initial[i] > bounds.upper[i]) {
+        throw new DefinitionError(
+          `initial[${i}] = ${initial[i]} lies outside the bounds [${bounds.lower[i]}, ${bounds.upper[i]}]`,
+        );
+      }
+    }
+  }
+  return {
+    name: def.name ?? defaultName,
+    description: def.description,
+    dimension,
+    initial,
+    bounds,
+    // Bound rather than wrapped, so no frame of this file shows in the user's stack traces.
+    evaluate: def.evaluate?.bind(def),
+    evaluateBatch: def.evaluateBatch?.bind(def),
+    setup: def.setup?.bind(def),
+  };
+}
+
+function normalizeBounds(bounds: ObjectiveBounds, dimension: number): { lower: Float64Array; upper: Float64Array } {
+  const expand = (side: number | ArrayLike<number>) =>
+    typeof side === "number" ? new Float64Array(dimension).fill(side) : Float64Array.from(side);
+  return { lower: expand(bounds.lower), upper: expand(bounds.upper) };
+}
+
+/** The middle of the box where both sides are finite; otherwise 0, moved inside an open-ended side. */
+function defaultInitial(dimension: number, bounds?: { lower: Float64Array; upper: Float64Array }): Float64Array {
+  const initial = new Float64Array(dimension);
+  if (!bounds) return initial;
+  for (let i = 0; i < dimension; i++) {
+    const lo = bounds.lower[i];
+    const hi = bounds.upper[i];
+    if (Number.isFinite(lo) && Number.isFinite(hi)) initial[i] = (lo + hi) / 2;
+    else initial[i] = Math.min(Math.max(0, lo), hi);
+  }
+  return initial;
+}
+
+function boundsProblems(bounds: unknown, dimension: number | undefined): string[] {
+  if (typeof bounds !== "object" || bounds === null) return ["bounds must be { lower, upper }"];
+  const { lower, upper } = bounds as Record<string, unknown>;
+  const problems = [
+    ...vectorProblems("bounds.lower", lower, dimension, true),
+    ...vectorProblems("bounds.upper", upper, dimension, true),
+  ];
+  if (problems.length > 0 || dimension === undefined) return problems;
+  for (let i = 0; i < dimension; i++) {
+    const lo = typeof lower === "number" ? lower : (lower as ArrayLike<number>)[i];
+    const hi = typeof upper === "number" ? upper : (upper as ArrayLike<number>)[i];
+    if (lo > hi) {
+      problems.push(`bounds.lower[${i}] = ${lo} is above bounds.upper[${i}] = ${hi}`);
+      break;
+    }
+  }
+  return problems;
+}
+
+/** A number (when `scalarAllowed`) or an array-like of `dimension` numbers. */
+function vectorProblems(label: string, value: unknown, dimension: number | undefined, scalarAllowed: boolean): string[] {
+  if (typeof value === "number") {
+    if (!scalarAllowed) return [`${label} must be an array of ${dimension ?? "dimension"} numbers, got a number`];
+    return Number.isNaN(value) ? [`${label} is NaN`] : [];
+  }
+  const length = (value as { length?: unknown } | null | undefined)?.length;
+  if (typeof value !== "object" || value === null || typeof length !== "number") {
+    const expected = scalarAllowed ? "a number or an array of numbers" : "an array of numbers";
+    return [`${label} must be ${expected}, got ${value === null ? "null" : typeof value}`];
+  }
+  if (dimension !== undefined && length !== dimension) {
+    return [`${label} has ${length} values, expected dimension ${dimension}`];
+  }
+  const entries = value as ArrayLike<unknown>;
+  for (let i = 0; i < length; i++) {
+    const entry = entries[i];
+    const valid = typeof entry === "number" && (scalarAllowed ? !Number.isNaN(entry) : Number.isFinite(entry));
+    if (!valid) return [`${label}[${i}] must be a ${scalarAllowed ? "number" : "finite number"}, got ${String(entry)}`];
+  }
+  return [];
+}

@@ -1,0 +1,78 @@
+/**
+ * Host <-> objective worker protocol. Points and values travel in
+ * SharedArrayBuffers; per batch the host posts one small "batch" message and
+ * the worker answers success by bumping a shared counter (Atomics.notify), which
+ * the host awaits with Atomics.waitAsync. A message back costs several times
+ * more than that on the host's event loop, so only failures are posted.
+ */
+import type { ObjectiveFailure } from "./errors";
+import type { OnnxProviderPreference } from "./runtime-context";
+
+export type NonFinitePolicy = "fail" | "skip";
+
+export interface WorkerStartData {
+  objectiveFile: string;
+  code: string;
+  bundleSources: string[];
+  userSources: string[];
+  provider: OnnxProviderPreference | undefined;
+  onnxRuntimeDir: string | undefined;
+  nonFinite: NonFinitePolicy;
+  /** Int32Array view, indexed by CONTROL. */
+  control: SharedArrayBuffer;
+}
+
+export const CONTROL = {
+  /** Sequence number of the last batch the worker finished successfully. */
+  done: 0,
+  /** Query being evaluated (-1 while evaluateBatch runs), so a timeout can say which. */
+  query: 1,
+  length: 2,
+} as const;
+
+/** Shared arrays of one capacity (rows); replaced by larger ones when a batch needs more. */
+export interface BatchBuffers {
+  capacity: number;
+  /** Float64Array, capacity * dimension, row-major. */
+  points: SharedArrayBuffer;
+  /** Float64Array, capacity. */
+  values: SharedArrayBuffer;
+  /** Uint8Array, capacity: a ValueStatus per value. */
+  statuses: SharedArrayBuffer;
+}
+
+export type HostMessage = {
+  type: "batch";
+  seq: number;
+  rows: number;
+  iteration: number;
+  buffers?: BatchBuffers;
+};
+
+export interface ObjectiveInfoMessage {
+  name: string;
+  description: string | undefined;
+  dimension: number;
+  initial: Float64Array;
+  bounds: { lower: Float64Array; upper: Float64Array } | undefined;
+  provider: string | undefined;
+  providerNote: string | undefined;
+}
+
+export type WorkerMessage =
+  | { type: "ready"; info: ObjectiveInfoMessage }
+  | { type: "failed"; failure: ObjectiveFailure }
+  | { type: "provider"; provider: string; providerNote: string | undefined }
+  /** Sent just before the objective's process.exit takes the worker down. */
+  | { type: "exit-called"; code: number; stack: string | undefined };
+
+/** Why a value was skipped (policy "skip"); 0 means it is a finite number. */
+export const VALUE_STATUS = ["ok", "NaN", "Infinity", "-Infinity", "not a number"] as const;
+export type ValueStatus = (typeof VALUE_STATUS)[number];
+
+export function valueStatus(value: unknown): number {
+  if (typeof value !== "number") return 4;
+  if (Number.isFinite(value)) return 0;
+  if (Number.isNaN(value)) return 1;
+  return value > 0 ? 2 : 3;
+}

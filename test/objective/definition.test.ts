@@ -1,0 +1,90 @@
+import * as assert from "node:assert/strict";
+import {
+  checkDefinition,
+  DEFINITION_ERROR_NAME,
+  definitionFromExports,
+  definitionProblems,
+  normalizeDefinition,
+} from "../../src/objective/definition";
+import { defineObjective } from "../../src/objective/sdk";
+
+const evaluate = (x: Float64Array) => x[0];
+
+describe("objective definition", () => {
+  it("accepts a minimal definition and fills in defaults", () => {
+    const objective = normalizeDefinition(checkDefinition({ dimension: 2, evaluate }), undefined, "fallback");
+    assert.equal(objective.name, "fallback");
+    assert.deepEqual(Array.from(objective.initial), [0, 0]);
+    assert.equal(objective.bounds, undefined);
+    assert.equal(objective.evaluate!(new Float64Array([7, 0])), 7);
+  });
+
+  it("starts in the middle of finite bounds and inside half-open ones", () => {
+    const def = checkDefinition({ dimension: 3, evaluate, bounds: { lower: [2, -Infinity, -1], upper: [4, -3, Infinity] } });
+    const objective = normalizeDefinition(def, undefined, "b");
+    assert.deepEqual(Array.from(objective.initial), [3, -3, 0]);
+    assert.deepEqual(Array.from(objective.bounds!.lower), [2, -Infinity, -1]);
+  });
+
+  it("expands scalar bounds to every coordinate", () => {
+    const objective = normalizeDefinition(checkDefinition({ dimension: 2, evaluate, bounds: { lower: -1, upper: 1 } }), [0.5, 0], "s");
+    assert.deepEqual(Array.from(objective.bounds!.upper), [1, 1]);
+    assert.deepEqual(Array.from(objective.initial), [0.5, 0]);
+  });
+
+  it("lists every problem it can see without running user code", () => {
+    const problems = definitionProblems({
+      dimension: 2.5,
+      evaluate,
+      evaluateBatch: () => [],
+      name: 3,
+      bounds: { lower: [0, 0, 0], upper: "x" },
+    });
+    assert.deepEqual(problems, [
+      "dimension must be a positive integer, got 2.5",
+      "define either evaluate or evaluateBatch, not both",
+      "name must be a string",
+      "bounds.upper must be a number or an array of numbers, got string",
+    ]);
+  });
+
+  it("rejects missing pieces, wrong lengths, NaN and inverted bounds", () => {
+    assert.deepEqual(definitionProblems({ evaluate }), ["dimension is missing"]);
+    assert.deepEqual(definitionProblems({ dimension: 1 }), ["evaluate (or evaluateBatch) is missing"]);
+    assert.deepEqual(definitionProblems({ dimension: 2, evaluate: 3 }), ["evaluate must be a function"]);
+    assert.deepEqual(definitionProblems({ dimension: 3, evaluate, initial: [0, 0] }), ["initial has 2 values, expected dimension 3"]);
+    assert.deepEqual(definitionProblems({ dimension: 2, evaluate, initial: [0, Number.NaN] }), [
+      "initial[1] must be a finite number, got NaN",
+    ]);
+    assert.deepEqual(definitionProblems({ dimension: 2, evaluate, bounds: { lower: [0, 5], upper: 4 } }), [
+      "bounds.lower[1] = 5 is above bounds.upper[1] = 4",
+    ]);
+    assert.deepEqual(definitionProblems(null), ["expected an object with dimension and evaluate, got null"]);
+  });
+
+  it("rejects an initial point outside the bounds, naming the coordinate", () => {
+    const def = checkDefinition({ dimension: 2, evaluate, bounds: { lower: 0, upper: 1 } });
+    assert.throws(() => normalizeDefinition(def, [0.5, 2], "o"), {
+      name: DEFINITION_ERROR_NAME,
+      message: "initial[1] = 2 lies outside the bounds [0, 1]",
+    });
+  });
+
+  it("reads the bare form: a default function plus dimension, initial and bounds exports", () => {
+    const def = definitionFromExports({ default: (x: Float64Array) => x[1], dimension: 2, initial: [1, 2] });
+    assert.equal(def.dimension, 2);
+    assert.equal(def.evaluate!(new Float64Array([0, 9])), 9);
+    assert.throws(() => definitionFromExports({ default: evaluate }), /no `export const dimension/);
+    assert.throws(() => definitionFromExports({ dimension: 2 }), /no default export/);
+    assert.throws(() => definitionFromExports({ default: 42 }), /must be defineObjective\(\{\.\.\.\}\) or a function, got number/);
+  });
+
+  it("defineObjective returns its argument and throws at the call for a wrong definition", () => {
+    const def = { dimension: 1, evaluate };
+    assert.equal(defineObjective(def), def);
+    assert.throws(
+      () => defineObjective({ dimension: 0, evaluate } as never),
+      (error: Error) => error.name === DEFINITION_ERROR_NAME && /positive integer, got 0/.test(error.message),
+    );
+  });
+});
