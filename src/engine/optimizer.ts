@@ -161,16 +161,20 @@ export class ZerothOrderOptimizer {
       const mu = c.mu;
       const antithetic = c.estimator === "central";
       for (let k = 0; k < c.queries; k++) {
-        // The direction is drawn into the last row it feeds, then turned into
-        // query rows in place: no d-sized scratch vector.
-        const plus = row++ * d;
-        const minus = antithetic ? row++ * d : plus;
         this.seeds[k] = directionSeed(this.seed, this.iteration, k);
+        const plus = row++ * d;
+        if (!antithetic) {
+          // The query point is written in the pass that draws its direction.
+          this.regenerate(this.seeds[k], points, plus, theta, mu);
+          continue;
+        }
+        // The direction is drawn into the minus row, then both rows are written in place.
+        const minus = row++ * d;
         this.regenerate(this.seeds[k], points, minus);
         for (let i = 0; i < d; i++) {
           const z = points[minus + i];
           points[plus + i] = theta[i] + mu * z;
-          if (antithetic) points[minus + i] = theta[i] - mu * z;
+          points[minus + i] = theta[i] - mu * z;
         }
       }
       this.askedIteration = this.iteration;

@@ -104,8 +104,12 @@ export class Rng {
     return this.normalTail(hz, iz);
   }
 
-  /** Fill out[offset .. offset+length) with standard normal draws. */
-  fillNormal(out: Float64Array, offset: number, length: number): void {
+  /**
+   * Fill out[offset .. offset+length) with standard normal draws z, or, given
+   * `shift`, with shift[i] + scale * z_i: a query point written in the same
+   * pass that draws its direction.
+   */
+  fillNormal(out: Float64Array, offset: number, length: number, shift: Float64Array | null = null, scale = 1): void {
     // The generator state lives in locals for the hot loop (about 3x faster
     // than field access); it is written back around the rare slow path.
     let s0 = this.s0;
@@ -125,19 +129,21 @@ export class Rng {
       const iz = hz & 127;
       const sign = hz >> 31;
       // Branch-free |hz|: a branch on the random sign mispredicts half the time.
+      let z: number;
       if ((hz ^ sign) - sign < kn[iz]) {
-        out[i] = hz * wn[iz];
+        z = hz * wn[iz];
       } else {
         this.s0 = s0;
         this.s1 = s1;
         this.s2 = s2;
         this.s3 = s3;
-        out[i] = this.normalTail(hz, iz);
+        z = this.normalTail(hz, iz);
         s0 = this.s0;
         s1 = this.s1;
         s2 = this.s2;
         s3 = this.s3;
       }
+      out[i] = shift === null ? z : shift[i - offset] + scale * z;
     }
     this.s0 = s0;
     this.s1 = s1;

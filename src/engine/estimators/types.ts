@@ -47,5 +47,8 @@ export interface GradientEstimator {
   restore(state: EstimatorState): void;
 }
 
-/** Regenerates direction `seed` into out[offset .. offset + d). */
-export type DirectionSource = (seed: number, out: Float64Array, offset: number) => void;
+/**
+ * Regenerates direction `seed` into out[offset .. offset + d), or, given
+ * `shift`, writes the query point shift + scale * u there instead.
+ */
+export type DirectionSource = (seed: number, out: Float64Array, offset: number, shift?: Float64Array, scale?: number) => void;
