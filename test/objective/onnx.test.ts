@@ -102,6 +102,26 @@ describe("ONNX models in objectives", () => {
     }
   });
 
+  it("the example MNIST classifier gives the same values batched and per query", async function () {
+    const classifier = path.resolve(__dirname, "../../examples/mnist-attack/classifier.onnx");
+    if (!fs.existsSync(classifier)) this.skip();
+    const batched = await ObjectiveEvaluator.open(fixture("mnist-batched.ts"), { provider: "cpu" });
+    const perQuery = await ObjectiveEvaluator.open(fixture("mnist-per-query.ts"), { provider: "cpu" });
+    try {
+      const queries = 8;
+      const pixels = new Float64Array(queries * 784);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = ((i * 7919) % 997) / 996; // spread over [0, 1]
+      const a = await batched.evaluateBatch(pixels, queries, 0);
+      const b = await perQuery.evaluateBatch(pixels, queries, 0);
+      for (let q = 0; q < queries; q++) {
+        assert.ok(a[q] <= 0 && Number.isFinite(a[q]), `a log-probability: ${a[q]}`);
+        assert.ok(Math.abs(a[q] - b[q]) <= 1e-5 * (1 + Math.abs(b[q])), `query ${q}: batched ${a[q]} vs per query ${b[q]}`);
+      }
+    } finally {
+      await Promise.all([batched.close(), perQuery.close()]);
+    }
+  });
+
   it("loadOnnxModel returns one model, with one session, per path and provider", async () => {
     const modelPath = path.join(tmp.dir, "sphere.onnx");
     const model = loadOnnxModel(modelPath, { provider: "cpu" });
