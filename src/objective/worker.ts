@@ -184,7 +184,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Stores one value, or describes why it is unusable under the "fail" policy. */
-function record(query: number, value: unknown, source: string): ObjectiveFailure | undefined {
+function record(query: number, value: unknown, returnedBy: string): ObjectiveFailure | undefined {
   const status = valueStatus(value);
   if (status === 0) {
     values[query] = value as number;
@@ -194,7 +194,7 @@ function record(query: number, value: unknown, source: string): ObjectiveFailure
   if (start.nonFinite === "fail") {
     return {
       kind: "non-finite",
-      summary: `${source} returned ${describeValue(value)}`,
+      summary: `${returnedBy} returned ${describeValue(value)}`,
       detail: 'expected a finite number (nonFinite: "skip" would skip such points)',
       query,
     };
