@@ -1,0 +1,184 @@
+// The plain-data records of a run: what it was asked to do, what it writes per
+// iteration, what it reports while running and what it ends with. Shared by
+// the loop, the store, the worker messages and the command line.
+import type { BufferEntry, OptimizerConfig, TellResult } from "../engine";
+import type { NonFinitePolicy } from "../objective/protocol";
+import type { OnnxProviderPreference } from "../objective/runtime-context";
+
+/** When a run ends by itself. Every condition given applies; the first one met ends the run. */
+export interface StopConditions {
+  /** Total iterations of the run (across resumes). */
+  iterations?: number;
+  /** Evaluation budget: an iteration that would exceed it is not started. */
+  evaluations?: number;
+  /** Ends the run once the best value found is <= target. */
+  target?: number;
+  /** Active running time in ms (paused time excluded), checked between iterations. */
+  timeMs?: number;
+}
+
+export interface CheckpointPolicy {
+  /** Write a checkpoint after this many iterations since the last one (0: never by count). */
+  iterations: number;
+  /** ... or after this many ms since the last one, whichever comes first (0: never by time). */
+  ms: number;
+}
+
+export const DEFAULT_CHECKPOINT_POLICY: Readonly<CheckpointPolicy> = Object.freeze({ iterations: 1000, ms: 5000 });
+
+export interface RunSettings {
+  objectiveFile: string;
+  /** Registry name of the optimizer. */
+  optimizer: string;
+  overrides?: Partial<OptimizerConfig>;
+  seed?: number;
+  stop?: StopConditions;
+  /** Limit per batch evaluation (and for loading); 0 for none. Default: the evaluator's (60 s). */
+  timeoutMs?: number;
+  nonFinite?: NonFinitePolicy;
+  provider?: OnnxProviderPreference;
+  /** Folder holding one folder per run; default `.zoar/runs` under the current directory. */
+  runsDir?: string;
+  /** The run's own folder; default: a new id under runsDir. */
+  runDir?: string;
+  checkpoint?: Partial<CheckpointPolicy>;
+}
+
+/** config.json: everything needed to understand or resume a run. */
+export interface RunConfig {
+  format: "zoar-run/1";
+  id: string;
+  created: string;
+  objective: { file: string; name: string; description?: string; dimension: number };
+  optimizer: string;
+  /** The optimizer's configuration after the overrides were applied. */
+  config: OptimizerConfig;
+  overrides: Partial<OptimizerConfig>;
+  seed: number;
+  stop: StopConditions;
+  timeoutMs: number;
+  nonFinite: NonFinitePolicy;
+  /** The ONNX provider asked for; result.json records the one used. */
+  provider: OnnxProviderPreference | undefined;
+  checkpoint: CheckpointPolicy;
+}
+
+/** One line of trace.jsonl. Non-finite numbers are written as null. */
+export interface TraceLine {
+  iteration: number;
+  /** Evaluations after this iteration, all of the run's. */
+  evaluations: number;
+  /** f(theta) at this iteration (or the mean of its queries when the centre is not evaluated). */
+  value: number;
+  /** Best value evaluated so far. */
+  best: number;
+  baseline: number;
+  gradientNorm: number;
+  stepNorm: number;
+  /** Active time since the run started, resumes included. */
+  elapsedMs: number;
+  /** Queries whose non-finite value was skipped (policy "skip"); absent when none. */
+  skipped?: number;
+}
+
+export type RunStatus = "done" | "stopped" | "failed";
+
+export type StopReason =
+  | "iterations"
+  | "evaluations"
+  | "target"
+  | "time"
+  | "stopped" // asked to stop (Ctrl-C, the stop button)
+  | "objective" // the objective failed
+  | "error" // anything else went wrong (the run worker crashed, the store could not be written)
+  ;
+
+/** Where and why a run failed; the place fields come from the objective's error. */
+export interface RunErrorRecord {
+  message: string;
+  kind?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  iteration?: number;
+  query?: number;
+}
+
+/** result.json, and the final message of a run. */
+export interface RunResult {
+  status: RunStatus;
+  reason: StopReason;
+  /** Undefined when the run ended before its folder existed (the objective could not be loaded). */
+  runDir: string | undefined;
+  /** Completed iterations (iterations 0 .. iterations - 1 are in the trace). */
+  iterations: number;
+  evaluations: number;
+  bestValue: number;
+  /** Iteration whose queries hold the best value, -1 when none. */
+  bestIteration: number;
+  /** Value logged at the last completed iteration (NaN when none). */
+  finalValue: number;
+  elapsedMs: number;
+  /** ONNX provider the objective ran on, when it loaded a model. */
+  provider: string | undefined;
+  error?: RunErrorRecord;
+  finished: string;
+}
+
+/** A point and its value, e.g. the best point found. */
+export interface MeasuredPoint {
+  iteration: number;
+  value: number;
+  parameters: Float64Array;
+}
+
+/** What a dashboard shows of the optimizer, without the d-sized vectors. */
+export interface InspectionSummary {
+  name: string;
+  iteration: number;
+  dimension: number;
+  config: OptimizerConfig;
+  baseline: number;
+  buffer: BufferEntry[];
+  bufferCapacity: number;
+  heldEstimates: { iteration: number; norm: number }[];
+  last: TellResult | null;
+  best: { value: number; iteration: number };
+  norms: { theta: number; gradient: number; m: number; v: number };
+  /** The first PARAMETER_PREVIEW coordinates of theta. */
+  thetaHead: number[];
+}
+
+export type RunState = "running" | "paused" | "finished";
+
+/** A progress event: at most 20 per second, and one at the end. */
+export interface RunProgress {
+  state: RunState;
+  /** Completed iterations. */
+  iteration: number;
+  evaluations: number;
+  /** Value logged at the last completed iteration (NaN before the first). */
+  value: number;
+  best: number;
+  evaluationsPerSecond: number;
+  elapsedMs: number;
+  /** Estimated remaining time when an iteration, evaluation or time limit is set. */
+  etaMs: number | undefined;
+  /** Fraction of the nearest limit used, in [0, 1], when a limit is set. */
+  fraction: number | undefined;
+  /** Trace lines completed since the previous event, so a listener can keep the whole trace. */
+  trace: TraceLine[];
+  inspection: InspectionSummary;
+}
+
+/** What the run announces once its objective is loaded and its folder exists. */
+export interface RunStarted {
+  runDir: string;
+  id: string;
+  config: RunConfig;
+  /** Iteration the run starts (or resumes) at. */
+  iteration: number;
+  resumed: boolean;
+  provider: string | undefined;
+  providerNote: string | undefined;
+}
