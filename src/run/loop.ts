@@ -1,0 +1,464 @@
+/**
+ * The iteration loop of a run: ask the engine for points, evaluate them with
+ * the objective, tell the engine the values, append the trace line, and now
+ * and then write a checkpoint. It runs until a stop condition holds, the
+ * objective fails, or it is asked to stop; it can be paused, resumed and
+ * stepped one iteration at a time. Runs in the run worker (worker.ts), or in
+ * any thread that may block on the engine.
+ */
+import * as path from "node:path";
+import {
+  type AskBatch,
+  createOptimizer,
+  optimizerEntry,
+  queriesPerIteration,
+  resolveConfig,
+  type TellResult,
+  ZerothOrderOptimizer,
+} from "../engine";
+import { ObjectiveError } from "../objective/errors";
+import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
+import { ActiveClock } from "./clock";
+import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
+import { fillSkippedValues } from "./skipped-values";
+import { checkStopConditions, stopBeforeIteration, remaining, type RunPosition } from "./stop";
+import { type Checkpoint, DEFAULT_RUNS_DIR, newRunId, RunStore, RunStoreError } from "./store";
+import type { TraceBatching } from "./trace";
+import {
+  DEFAULT_CHECKPOINT_POLICY,
+  type MeasuredPoint,
+  type RunConfig,
+  type RunErrorRecord,
+  type RunProgress,
+  type RunResult,
+  type RunSettings,
+  type RunStarted,
+  type RunState,
+  type StopConditions,
+  type StopReason,
+  type TraceLine,
+} from "./types";
+
+export interface LoopOptions {
+  /** Least time between progress events; default 50 ms (20 per second). */
+  progressIntervalMs?: number;
+  /** The objective evaluator's worker entry; default: its own resolution. */
+  objectiveWorkerScript?: string;
+  traceBatching?: TraceBatching;
+}
+
+export interface ResumeOptions extends LoopOptions {
+  /** Stop conditions that replace the run's own, one by one (e.g. more iterations). */
+  stop?: StopConditions;
+}
+
+interface Outcome {
+  reason: StopReason;
+  error?: RunErrorRecord;
+}
+
+
+interface LoopParts {
+  store: RunStore;
+  config: RunConfig;
+  evaluator: ObjectiveEvaluator;
+  optimizer: ZerothOrderOptimizer;
+  clock: ActiveClock;
+  lastMeasured: MeasuredPoint | null;
+  resumed: boolean;
+  options: LoopOptions;
+}
+
+export class RunLoop {
+  readonly started: RunStarted;
+  private readonly store: RunStore;
+  private readonly config: RunConfig;
+  private readonly evaluator: ObjectiveEvaluator;
+  private readonly optimizer: ZerothOrderOptimizer;
+  private readonly clock: ActiveClock;
+  private readonly rowsPerIteration: number;
+  private readonly throttle: ProgressThrottle;
+  private readonly listeners = new Set<(progress: RunProgress) => void>();
+
+  private state: RunState = "running";
+  private pendingSteps = 0;
+  private stopRequested = false;
+  private wake: (() => void) | undefined;
+  private signalStop!: () => void;
+  private readonly stopSignal = new Promise<undefined>((resolve) => (this.signalStop = () => resolve(undefined)));
+
+  private bestValue: number;
+  private lastValue: number;
+  private lastMeasured: MeasuredPoint | null;
+  /** Where the point of the iteration in progress is copied before `tell` moves theta. */
+  private measuring: Float64Array;
+  private traceSinceEvent: TraceLine[] = [];
+  private readonly session: { iteration: number; evaluations: number; elapsedMs: number };
+  private lastCheckpoint: { iteration: number; at: number };
+  private running: Promise<RunResult> | undefined;
+
+  constructor(parts: LoopParts) {
+    this.store = parts.store;
+    this.config = parts.config;
+    this.evaluator = parts.evaluator;
+    this.optimizer = parts.optimizer;
+    this.clock = parts.clock;
+    this.lastMeasured = parts.lastMeasured;
+    this.rowsPerIteration = queriesPerIteration(this.optimizer.config);
+    this.throttle = new ProgressThrottle(() => this.emitProgress(), parts.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
+    const last = this.optimizer.inspect().last;
+    this.bestValue = last?.bestValue ?? Infinity;
+    this.lastValue = last?.value ?? NaN;
+    this.measuring = new Float64Array(this.optimizer.dimension);
+    this.session = { iteration: this.optimizer.currentIteration, evaluations: this.optimizer.totalEvaluations, elapsedMs: this.clock.elapsedMs };
+    this.lastCheckpoint = { iteration: -1, at: performance.now() };
+    const info = this.evaluator.info;
+    this.started = {
+      runDir: this.store.dir,
+      id: this.store.id,
+      config: this.config,
+      iteration: this.optimizer.currentIteration,
+      resumed: parts.resumed,
+      provider: info.provider,
+      providerNote: info.providerNote,
+    };
+  }
+
+  get runDir(): string {
+    return this.store.dir;
+  }
+
+  get currentState(): RunState {
+    return this.state;
+  }
+
+  /** Listens to progress events; returns the function that stops listening. */
+  onProgress(listener: (progress: RunProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Pauses after the iteration in progress. */
+  pause(): void {
+    if (this.state === "running") this.state = "paused";
+  }
+
+  resume(): void {
+    if (this.state !== "paused") return;
+    this.state = "running";
+    this.pendingSteps = 0;
+    this.wakeUp();
+  }
+
+  /** When paused, runs exactly one more iteration and pauses again; when running, pauses after the iteration in progress. */
+  step(): void {
+    if (this.state === "paused") {
+      this.pendingSteps++;
+      this.wakeUp();
+    } else if (this.state === "running") {
+      this.state = "paused";
+    }
+  }
+
+  /** Ends the run as soon as possible: a batch being evaluated is abandoned (it is asked again on resume). */
+  stop(): void {
+    this.stopRequested = true;
+    this.signalStop();
+    this.wakeUp();
+  }
+
+  /** Runs to the end; calling it again returns the same result. */
+  run(): Promise<RunResult> {
+    this.running ??= this.execute();
+    return this.running;
+  }
+
+  /** Writes the checkpoint now (the state after the last completed iteration). */
+  checkpoint(): void {
+    const snapshot = this.optimizer.snapshot();
+    const checkpoint: Checkpoint = {
+      format: "zoar-checkpoint/1",
+      iteration: snapshot.iteration,
+      traceLines: snapshot.iteration,
+      evaluations: snapshot.evaluations,
+      elapsedMs: this.clock.elapsedMs,
+      written: new Date().toISOString(),
+      best: { iteration: snapshot.best.iteration, value: snapshot.best.value, parameters: snapshot.best.point },
+      lastMeasured: this.lastMeasured,
+      snapshot,
+    };
+    this.store.writeCheckpoint(checkpoint);
+    this.lastCheckpoint = { iteration: snapshot.iteration, at: performance.now() };
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async execute(): Promise<RunResult> {
+    this.clock.start();
+    this.throttle.request();
+    let outcome: Outcome;
+    try {
+      outcome = await this.iterate();
+    } catch (error) {
+      outcome = failureOutcome(error);
+    }
+    this.clock.stop();
+    return this.finish(outcome);
+  }
+
+  private async iterate(): Promise<Outcome> {
+    for (;;) {
+      const reason = stopBeforeIteration(this.config.stop, this.position(), this.rowsPerIteration);
+      if (reason) return { reason };
+      await this.passGate();
+      if (this.stopRequested) return { reason: "stopped" };
+
+      const batch = this.optimizer.ask();
+      const values = await this.evaluate(batch);
+      if (values === undefined) return { reason: "stopped" };
+      const skipped = fillSkippedValues(values);
+      if (skipped === values.length) {
+        throw new ObjectiveError(
+          { kind: "non-finite", summary: 'every value of the batch was unusable (policy "skip")', iteration: batch.iteration },
+          this.config.objective.file,
+        );
+      }
+      this.copyMeasuredPoint(batch);
+      const told = this.optimizer.tell(values);
+      this.recordIteration(told, skipped);
+      this.checkpointWhenDue();
+      this.throttle.request();
+    }
+  }
+
+  /** Returns at once while running; while paused, waits for resume, step or stop. */
+  private async passGate(): Promise<void> {
+    while (this.state === "paused" && !this.stopRequested) {
+      if (this.pendingSteps > 0) {
+        this.pendingSteps--;
+        return;
+      }
+      this.clock.stop();
+      // A paused run may never be resumed in this session: keep it resumable from here.
+      if (this.lastCheckpoint.iteration !== this.optimizer.currentIteration) this.checkpoint();
+      this.throttle.request();
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.clock.start();
+    }
+  }
+
+  /** The batch's values, or undefined when the run was asked to stop first. */
+  private async evaluate(batch: AskBatch): Promise<Float64Array | undefined> {
+    const evaluation = this.evaluator.evaluateBatch(batch.points, batch.rows, batch.iteration);
+    // If the stop wins, closing the evaluator rejects this batch; nobody waits for it then.
+    evaluation.catch(() => undefined);
+    return Promise.race([evaluation, this.stopSignal]);
+  }
+
+  /** theta of the iteration in progress: its centre row, or the engine's parameters when the centre is not evaluated. */
+  private copyMeasuredPoint(batch: AskBatch): void {
+    if (batch.centerRow >= 0) {
+      const d = batch.dimension;
+      this.measuring.set(batch.points.subarray(batch.centerRow * d, (batch.centerRow + 1) * d));
+    } else {
+      this.measuring.set(this.optimizer.parameters);
+    }
+  }
+
+  private recordIteration(told: TellResult, skipped: number): void {
+    // The copied point becomes the last measured one; its previous buffer is reused next iteration.
+    const previous = this.lastMeasured?.parameters;
+    this.lastMeasured = { iteration: told.iteration, value: told.value, parameters: this.measuring };
+    this.measuring = previous?.length === this.optimizer.dimension ? previous : new Float64Array(this.optimizer.dimension);
+    this.bestValue = told.bestValue;
+    this.lastValue = told.value;
+
+    const line: TraceLine = {
+      iteration: told.iteration,
+      evaluations: told.evaluations,
+      value: told.value,
+      best: told.bestValue,
+      baseline: told.baseline,
+      gradientNorm: told.gradientNorm,
+      stepNorm: told.stepNorm,
+      elapsedMs: Math.round(this.clock.elapsedMs * 1000) / 1000,
+    };
+    if (skipped > 0) line.skipped = skipped;
+    this.store.appendTrace(line);
+    this.traceSinceEvent.push(line);
+  }
+
+  private checkpointWhenDue(): void {
+    const policy = this.config.checkpoint;
+    const iterations = this.optimizer.currentIteration - this.lastCheckpoint.iteration;
+    const ms = performance.now() - this.lastCheckpoint.at;
+    if ((policy.iterations > 0 && iterations >= policy.iterations) || (policy.ms > 0 && ms >= policy.ms)) this.checkpoint();
+  }
+
+  private position(): RunPosition {
+    return {
+      iteration: this.optimizer.currentIteration,
+      evaluations: this.optimizer.totalEvaluations,
+      bestValue: this.bestValue,
+      elapsedMs: this.clock.elapsedMs,
+    };
+  }
+
+  private async finish(outcome: Outcome): Promise<RunResult> {
+    let { reason, error } = outcome;
+    try {
+      this.checkpoint();
+    } catch (checkpointError) {
+      if (!error) ({ reason, error } = failureOutcome(checkpointError));
+    }
+    const position = this.position();
+    const result: RunResult = {
+      status: error ? "failed" : reason === "stopped" ? "stopped" : "done",
+      reason,
+      runDir: this.store.dir,
+      iterations: position.iteration,
+      evaluations: position.evaluations,
+      bestValue: this.bestValue,
+      bestIteration: this.optimizer.inspect().best.iteration,
+      finalValue: this.lastValue,
+      elapsedMs: this.clock.elapsedMs,
+      provider: this.evaluator.info.provider,
+      ...(error ? { error } : {}),
+      finished: new Date().toISOString(),
+    };
+    try {
+      this.store.writeResult(result);
+    } finally {
+      this.store.closeTrace();
+      this.store.releaseLock();
+      await this.evaluator.close();
+      this.state = "finished";
+      await this.throttle.finish();
+    }
+    return result;
+  }
+
+  private emitProgress(): void {
+    const position = this.position();
+    const sessionMs = position.elapsedMs - this.session.elapsedMs;
+    const sessionIterations = position.iteration - this.session.iteration;
+    const sessionEvaluations = position.evaluations - this.session.evaluations;
+    const pace =
+      sessionIterations > 0 ? { msPerIteration: sessionMs / sessionIterations, msPerEvaluation: sessionMs / sessionEvaluations } : undefined;
+    const { etaMs, fraction } = remaining(this.config.stop, position, pace);
+    const progress: RunProgress = {
+      state: this.state,
+      iteration: position.iteration,
+      evaluations: position.evaluations,
+      value: this.lastValue,
+      best: this.bestValue,
+      evaluationsPerSecond: sessionMs > 0 ? (sessionEvaluations * 1000) / sessionMs : 0,
+      elapsedMs: position.elapsedMs,
+      etaMs: this.state === "finished" ? 0 : etaMs,
+      fraction,
+      trace: this.traceSinceEvent,
+      inspection: summarizeInspection(this.optimizer.inspect()),
+    };
+    this.traceSinceEvent = [];
+    for (const listener of this.listeners) listener(progress);
+  }
+}
+
+/** Turns what ended a run early into its reason and record: the objective's errors keep their place. */
+export function failureOutcome(error: unknown): { reason: StopReason; error: RunErrorRecord } {
+  if (error instanceof ObjectiveError) {
+    const { message, kind, file, line, column, iteration, query } = error;
+    return { reason: "objective", error: dropUndefined({ message, kind, file, line, column, iteration, query }) };
+  }
+  return { reason: "error", error: { message: error instanceof Error ? error.message : String(error) } };
+}
+
+function dropUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+function evaluatorOptions(config: Pick<RunConfig, "timeoutMs" | "nonFinite" | "provider">, options: LoopOptions): ObjectiveEvaluatorOptions {
+  return { timeoutMs: config.timeoutMs, nonFinite: config.nonFinite, provider: config.provider, workerScript: options.objectiveWorkerScript };
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Loads the objective, creates the run folder and returns the loop, ready to `run()`. */
+export async function startRun(settings: RunSettings, options: LoopOptions = {}): Promise<RunLoop> {
+  const stop = { ...settings.stop };
+  checkStopConditions(stop);
+  const overrides = settings.overrides ?? {};
+  const optimizerConfig = resolveConfig(overrides, optimizerEntry(settings.optimizer).config); // fails before the objective loads
+  const seed = settings.seed ?? 0;
+  const policies = {
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    nonFinite: settings.nonFinite ?? "fail",
+    provider: settings.provider,
+  } as const;
+  const evaluator = await ObjectiveEvaluator.open(settings.objectiveFile, evaluatorOptions(policies, options));
+  try {
+    const info = evaluator.info;
+    const optimizer = createOptimizer(settings.optimizer, overrides, { initial: info.initial, seed, bounds: info.bounds });
+    const runDir = path.resolve(settings.runDir ?? path.join(settings.runsDir ?? DEFAULT_RUNS_DIR, newRunId()));
+    const config: RunConfig = {
+      format: "zoar-run/1",
+      id: path.basename(runDir),
+      created: new Date().toISOString(),
+      objective: { file: info.file, name: info.name, ...(info.description ? { description: info.description } : {}), dimension: info.dimension },
+      optimizer: settings.optimizer,
+      config: optimizerConfig,
+      overrides,
+      seed,
+      stop,
+      ...policies,
+      checkpoint: { ...DEFAULT_CHECKPOINT_POLICY, ...settings.checkpoint },
+    };
+    const store = RunStore.create(runDir, config);
+    store.acquireLock();
+    store.openTrace(0, options.traceBatching);
+    const loop = new RunLoop({ store, config, evaluator, optimizer, clock: new ActiveClock(), lastMeasured: null, resumed: false, options });
+    loop.checkpoint(); // resumable from the very start
+    return loop;
+  } catch (error) {
+    await evaluator.close();
+    throw error;
+  }
+}
+
+/**
+ * Continues a run from its checkpoint: the trace is cut back to the
+ * checkpoint's iteration and the run goes on exactly as if never interrupted.
+ */
+export async function resumeRun(runDir: string, options: ResumeOptions = {}): Promise<RunLoop> {
+  const store = RunStore.open(runDir);
+  const config = store.readConfig();
+  if (!store.hasCheckpoint()) throw new RunStoreError(`${runDir} has no checkpoint to resume from`);
+  const checkpoint = store.readCheckpoint();
+  if (options.stop) {
+    config.stop = { ...config.stop, ...options.stop };
+    checkStopConditions(config.stop);
+  }
+  store.acquireLock();
+  let evaluator: ObjectiveEvaluator | undefined;
+  try {
+    evaluator = await ObjectiveEvaluator.open(config.objective.file, evaluatorOptions(config, options));
+    const dimension = evaluator.info.dimension;
+    if (dimension !== config.objective.dimension) {
+      throw new RunStoreError(`the objective now has dimension ${dimension}; the run was made with dimension ${config.objective.dimension}`);
+    }
+    const optimizer = ZerothOrderOptimizer.restore(checkpoint.snapshot);
+    if (options.stop) store.writeConfig(config);
+    store.removeResult();
+    store.openTrace(checkpoint.traceLines, options.traceBatching);
+    const clock = new ActiveClock(checkpoint.elapsedMs);
+    return new RunLoop({ store, config, evaluator, optimizer, clock, lastMeasured: checkpoint.lastMeasured, resumed: true, options });
+  } catch (error) {
+    await evaluator?.close();
+    store.releaseLock();
+    throw error;
+  }
+}

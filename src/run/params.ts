@@ -1,0 +1,117 @@
+/**
+ * Tuned parameters saved as JSON, by default beside the objective as
+ * `<objective>.params.json`:
+ *
+ *   { objective, name, optimizer, value, parameters, iteration,
+ *     final: { value, parameters, iteration }, run, saved }
+ *
+ * `value`/`parameters` are the best point evaluated; `final` is the last
+ * iterate whose value the run logged (theta before its last update, so value
+ * and parameters belong together). Paths are relative to the file's folder,
+ * so a project can move. A file that belongs to another objective is never
+ * replaced unless forced.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { toJsonText, writeFileAtomic } from "./files";
+import { RunStore } from "./store";
+
+export interface SavedParameters {
+  /** The objective file, relative to the params file's folder. */
+  objective: string;
+  /** The objective's name. */
+  name: string;
+  optimizer: string;
+  /** Best value evaluated, and its point. */
+  value: number;
+  parameters: number[];
+  iteration: number;
+  final: { value: number; parameters: number[]; iteration: number };
+  /** The run folder, relative to the params file's folder. */
+  run: string;
+  saved: string;
+}
+
+export class ParamsConflictError extends Error {
+  override readonly name = "ParamsConflictError";
+}
+
+export const PARAMS_SUFFIX = ".params.json";
+
+/** `dir/sphere.ts` -> `dir/sphere.params.json`. */
+export function defaultParamsPath(objectiveFile: string): string {
+  const parsed = path.parse(path.resolve(objectiveFile));
+  return path.join(parsed.dir, parsed.name + PARAMS_SUFFIX);
+}
+
+/** The parameters of a finished (or interrupted) run, from its last checkpoint. */
+export function parametersOfRun(runDir: string): Omit<SavedParameters, "objective" | "run" | "saved"> & { objectiveFile: string; runDir: string } {
+  const store = RunStore.open(runDir);
+  const config = store.readConfig();
+  const checkpoint = store.readCheckpoint();
+  if (checkpoint.iteration === 0 || !checkpoint.lastMeasured) throw new Error(`run ${store.id} has no completed iteration to save`);
+  const { best, lastMeasured } = checkpoint;
+  return {
+    objectiveFile: config.objective.file,
+    runDir: store.dir,
+    name: config.objective.name,
+    optimizer: config.optimizer,
+    value: best.value,
+    parameters: Array.from(best.parameters),
+    iteration: best.iteration,
+    final: { value: lastMeasured.value, parameters: Array.from(lastMeasured.parameters), iteration: lastMeasured.iteration },
+  };
+}
+
+/** Which objective an existing params file belongs to (absolute), or why that cannot be told. */
+function ownerOf(file: string): { objective: string } | { problem: string } {
+  let content: unknown;
+  try {
+    content = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return { problem: "it is not a zoar params file (not JSON)" };
+  }
+  const objective = (content as Partial<SavedParameters> | null)?.objective;
+  if (typeof objective !== "string") return { problem: "it is not a zoar params file (no objective)" };
+  return { objective: path.resolve(path.dirname(file), objective) };
+}
+
+/**
+ * Writes the parameters of `runDir` to `file` (default: beside the objective).
+ * Throws ParamsConflictError when `file` exists and belongs to another
+ * objective, or is not a params file, unless `force`.
+ */
+export function saveRunParameters(runDir: string, file?: string, options: { force?: boolean } = {}): string {
+  const { objectiveFile, runDir: dir, ...rest } = parametersOfRun(runDir);
+  const target = path.resolve(file ?? defaultParamsPath(objectiveFile));
+  checkParamsTarget(target, objectiveFile, options);
+  const folder = path.dirname(target);
+  const saved: SavedParameters = {
+    objective: path.relative(folder, objectiveFile),
+    name: rest.name,
+    optimizer: rest.optimizer,
+    value: rest.value,
+    parameters: rest.parameters,
+    iteration: rest.iteration,
+    final: rest.final,
+    run: path.relative(folder, dir),
+    saved: new Date().toISOString(),
+  };
+  fs.mkdirSync(folder, { recursive: true });
+  writeFileAtomic(target, toJsonText(saved));
+  return target;
+}
+
+/** Throws unless `target` is free, or already holds parameters of `objectiveFile`, or `force` is set. */
+export function checkParamsTarget(target: string, objectiveFile: string, options: { force?: boolean } = {}): void {
+  if (options.force || !fs.existsSync(target)) return;
+  const owner = ownerOf(target);
+  const objective = path.resolve(objectiveFile);
+  if ("objective" in owner && owner.objective === objective) return;
+  const why = "objective" in owner ? `it holds parameters of ${owner.objective}` : owner.problem;
+  throw new ParamsConflictError(`${target} was not overwritten: ${why}, not of ${objective} (force to replace it)`);
+}
+
+export function readSavedParameters(file: string): SavedParameters {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as SavedParameters;
+}
