@@ -111,7 +111,7 @@ export class RunLoop {
     this.lastValue = last?.value ?? NaN;
     this.measuring = new Float64Array(this.optimizer.dimension);
     this.session = { iteration: this.optimizer.currentIteration, evaluations: this.optimizer.totalEvaluations, elapsedMs: this.clock.elapsedMs };
-    this.lastCheckpoint = { iteration: -1, at: performance.now() };
+    this.lastCheckpoint = { iteration: this.optimizer.currentIteration, at: performance.now() };
     const info = this.evaluator.info;
     this.started = {
       runDir: this.store.dir,
@@ -175,20 +175,8 @@ export class RunLoop {
 
   /** Writes the checkpoint now (the state after the last completed iteration). */
   checkpoint(): void {
-    const snapshot = this.optimizer.snapshot();
-    const checkpoint: Checkpoint = {
-      format: "zoar-checkpoint/1",
-      iteration: snapshot.iteration,
-      traceLines: snapshot.iteration,
-      evaluations: snapshot.evaluations,
-      elapsedMs: this.clock.elapsedMs,
-      written: new Date().toISOString(),
-      best: { iteration: snapshot.best.iteration, value: snapshot.best.value, parameters: snapshot.best.point },
-      lastMeasured: this.lastMeasured,
-      snapshot,
-    };
-    this.store.writeCheckpoint(checkpoint);
-    this.lastCheckpoint = { iteration: snapshot.iteration, at: performance.now() };
+    this.store.writeCheckpoint(checkpointOf(this.optimizer, this.lastMeasured, this.clock.elapsedMs));
+    this.lastCheckpoint = { iteration: this.optimizer.currentIteration, at: performance.now() };
   }
 
   private wakeUp(): void {
@@ -368,6 +356,21 @@ export class RunLoop {
   }
 }
 
+function checkpointOf(optimizer: ZerothOrderOptimizer, lastMeasured: MeasuredPoint | null, elapsedMs: number): Checkpoint {
+  const snapshot = optimizer.snapshot();
+  return {
+    format: "zoar-checkpoint/1",
+    iteration: snapshot.iteration,
+    traceLines: snapshot.iteration,
+    evaluations: snapshot.evaluations,
+    elapsedMs,
+    written: new Date().toISOString(),
+    best: { iteration: snapshot.best.iteration, value: snapshot.best.value, parameters: snapshot.best.point },
+    lastMeasured,
+    snapshot,
+  };
+}
+
 /** Turns what ended a run early into its reason and record: the objective's errors keep their place. */
 export function failureOutcome(error: unknown): { reason: StopReason; error: RunErrorRecord } {
   if (error instanceof ObjectiveError) {
@@ -417,12 +420,12 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       ...policies,
       checkpoint: { ...DEFAULT_CHECKPOINT_POLICY, ...settings.checkpoint },
     };
-    const store = RunStore.create(runDir, config);
-    store.acquireLock();
-    store.openTrace(0, options.traceBatching);
-    const loop = new RunLoop({ store, config, evaluator, optimizer, clock: new ActiveClock(), lastMeasured: null, resumed: false, options });
-    loop.checkpoint(); // resumable from the very start
-    return loop;
+    const store = RunStore.create(runDir, config, (staging) => {
+      staging.acquireLock();
+      staging.openTrace(0, options.traceBatching);
+      staging.writeCheckpoint(checkpointOf(optimizer, null, 0)); // resumable from the very start
+    });
+    return new RunLoop({ store, config, evaluator, optimizer, clock: new ActiveClock(), lastMeasured: null, resumed: false, options });
   } catch (error) {
     await evaluator.close();
     throw error;

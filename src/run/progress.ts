@@ -36,8 +36,11 @@ export class ProgressThrottle {
   /** Emits once more, as soon as the interval allows, and stops; resolves after that emission. */
   async finish(): Promise<void> {
     this.cancel();
-    const wait = this.lastEmitAt + this.intervalMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (;;) {
+      const wait = this.lastEmitAt + this.intervalMs - performance.now();
+      if (wait <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     this.fire();
   }
 
@@ -48,7 +51,14 @@ export class ProgressThrottle {
 
   private fire(): void {
     this.timer = undefined;
-    this.lastEmitAt = performance.now();
+    const now = performance.now();
+    const wait = this.lastEmitAt + this.intervalMs - now;
+    if (wait > 0) {
+      // Timers may fire a little early; never emit inside the interval.
+      this.timer = setTimeout(() => this.fire(), wait);
+      return;
+    }
+    this.lastEmitAt = now;
     this.emit();
   }
 }

@@ -63,21 +63,42 @@ export function newRunId(now: Date = new Date()): string {
 
 /** The files of one run folder. */
 export class RunStore {
+  private folder: string;
   private traceWriter: TraceWriter | undefined;
 
-  private constructor(readonly dir: string) {}
+  private constructor(dir: string) {
+    this.folder = dir;
+  }
+
+  /** The run folder (absolute). */
+  get dir(): string {
+    return this.folder;
+  }
 
   /** Creates the folder (it must not exist yet) and writes config.json. */
-  static create(dir: string, config: RunConfig): RunStore {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
+  /**
+   * Creates the run folder with config.json, and lets `prepare` write its
+   * first files (lock, trace, checkpoint) before the folder appears under its
+   * name: a run folder exists only once it can be resumed.
+   */
+  static create(dir: string, config: RunConfig, prepare: (store: RunStore) => void = () => undefined): RunStore {
+    const target = path.resolve(dir);
+    if (fs.existsSync(target)) throw new RunStoreError(`run folder ${target} already exists`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const staging = path.join(path.dirname(target), `.${path.basename(target)}.creating`);
+    fs.mkdirSync(staging);
+    const store = new RunStore(staging);
     try {
-      fs.mkdirSync(dir);
+      store.writeConfig(config);
+      prepare(store);
+      // Open files (the trace) stay valid across the rename.
+      fs.renameSync(staging, target);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new RunStoreError(`run folder ${dir} already exists`);
+      store.closeTrace();
+      fs.rmSync(staging, { recursive: true, force: true });
       throw error;
     }
-    const store = new RunStore(dir);
-    store.writeConfig(config);
+    store.folder = target;
     return store;
   }
 
@@ -233,7 +254,7 @@ function resultFromJson(raw: Record<string, unknown>): RunResult {
     finalValue: numberOrNaN(raw.finalValue),
     elapsedMs: numberOrNaN(raw.elapsedMs),
     provider: (raw.provider as string | null) ?? undefined,
-    error: raw.error as RunErrorRecord | undefined,
+    ...(raw.error ? { error: raw.error as RunErrorRecord } : {}),
     finished: raw.finished as string,
   };
 }
@@ -263,6 +284,7 @@ export function listRuns(runsDir: string): RunSummary[] {
   }
   const summaries: RunSummary[] = [];
   for (const name of names.sort()) {
+    if (name.startsWith(".")) continue; // being created
     const dir = path.join(runsDir, name);
     if (!fs.existsSync(path.join(dir, RUN_FILES.config))) continue;
     try {

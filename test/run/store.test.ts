@@ -63,6 +63,28 @@ describe("run store", () => {
     assert.throws(() => RunStore.open(temporary.dir), RunStoreError);
   });
 
+  it("shows a new run folder only once its first files are written", () => {
+    const runs = path.join(temporary.dir, "runs");
+    const dir = path.join(runs, "20260101-000000-cccc");
+    const store = RunStore.create(dir, config("c"), (staging) => {
+      assert.notEqual(staging.dir, dir);
+      assert.equal(fs.existsSync(dir), false);
+      assert.deepEqual(listRuns(runs), [], "a folder being created is not listed");
+      staging.openTrace(0);
+      staging.appendTrace(line(0));
+      staging.writeCheckpoint(checkpointAt(1));
+    });
+    assert.equal(store.dir, dir);
+    store.appendTrace(line(1));
+    store.closeTrace();
+    assert.equal(store.readTrace().lines.length, 2, "the trace stays open across the rename");
+    assert.deepEqual(fs.readdirSync(runs), ["20260101-000000-cccc"]);
+
+    const failing = path.join(runs, "20260101-000000-dddd");
+    assert.throws(() => RunStore.create(failing, config("d"), () => { throw new Error("disk full"); }), /disk full/);
+    assert.deepEqual(fs.readdirSync(runs), ["20260101-000000-cccc"], "nothing is left of a folder that failed to be made");
+  });
+
   it("ignores a torn last trace line when reading, and resume's truncation removes it", () => {
     const store = RunStore.create(path.join(temporary.dir, "run"), config("run"));
     store.openTrace(0, { lines: 2, ms: 10_000 });

@@ -1,0 +1,125 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { defaultRunWorkerScript, RunController } from "../../src/run/controller";
+import { RunStore } from "../../src/run/store";
+import type { RunProgress, RunSettings, RunStarted } from "../../src/run/types";
+import { OBJECTIVE_FIXTURES, positionOf, runFixture, useTemporaryFolder, waitFor } from "./helpers";
+
+describe("run controller: the loop in a worker thread", () => {
+  const temporary = useTemporaryFolder();
+  const settings = (more: Partial<RunSettings>): RunSettings => ({
+    objectiveFile: runFixture("quadratic.ts"),
+    optimizer: "zoar",
+    overrides: { lr: 0.02 },
+    seed: 3,
+    runsDir: path.join(temporary.dir, "runs"),
+    ...more,
+  });
+  const controllers: RunController[] = [];
+  function start(more: Partial<RunSettings>, options = {}): RunController {
+    const controller = RunController.start(settings(more), options);
+    controllers.push(controller);
+    return controller;
+  }
+  afterEach(async () => {
+    for (const controller of controllers.splice(0)) {
+      controller.stop();
+      await controller.finished;
+    }
+  });
+
+  it("announces the run, forwards progress and resolves with the result written to result.json", async () => {
+    const controller = start({ stop: { iterations: 40 } });
+    const started: RunStarted[] = [];
+    const events: RunProgress[] = [];
+    controller.onStarted((info) => started.push(info));
+    controller.onProgress((progress) => events.push(progress));
+    assert.equal(controller.currentState, "starting");
+    const result = await controller.finished;
+
+    assert.equal(result.status, "done");
+    assert.equal(result.iterations, 40);
+    assert.equal(result.runDir, controller.runDir);
+    assert.equal(path.dirname(controller.runDir), path.join(temporary.dir, "runs"));
+    assert.equal(started.length, 1);
+    assert.equal(started[0].runDir, controller.runDir);
+    assert.equal(started[0].config.objective.name, "quadratic");
+    assert.equal(started[0].iteration, 0);
+    assert.equal(events.at(-1)!.state, "finished");
+    assert.equal(events.at(-1)!.iteration, 40);
+    assert.equal(events.flatMap((e) => e.trace).length, 40);
+    assert.equal(controller.currentState, "finished");
+    assert.deepEqual(RunStore.open(controller.runDir).readResult(), result);
+  });
+
+  it("pauses, steps and stops the worker's loop; a stopped run resumes in a new worker", async () => {
+    const controller = start({ objectiveFile: runFixture("slow-quadratic.ts"), stop: { iterations: 100_000 } });
+    controller.pause(); // before the objective has even loaded: applied once it has
+    await waitFor(() => controller.lastProgress?.state === "paused", 10_000, "the pause");
+    assert.equal(controller.lastProgress!.iteration, 0);
+    controller.step();
+    await waitFor(() => controller.lastProgress!.iteration === 1, 10_000, "one step");
+    controller.step();
+    await waitFor(() => controller.lastProgress!.iteration === 2, 10_000, "another step");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(controller.lastProgress!.iteration, 2);
+    assert.equal(controller.currentState, "paused");
+    controller.resume();
+    await waitFor(() => controller.lastProgress!.iteration >= 10, 10_000, "running again");
+    controller.stop();
+    const stopped = await controller.finished;
+    assert.equal(stopped.status, "stopped");
+
+    const resumed = RunController.resume(controller.runDir, { iterations: stopped.iterations + 5 });
+    controllers.push(resumed);
+    const result = await resumed.finished;
+    assert.equal(result.status, "done");
+    assert.equal(result.iterations, stopped.iterations + 5);
+    const trace = RunStore.open(controller.runDir).readTrace().lines;
+    assert.deepEqual(trace.map((l) => l.iteration), Array.from({ length: result.iterations }, (_, t) => t));
+  });
+
+  it("reports a run whose objective does not load as failed, with the place, and leaves no run folder", async () => {
+    const file = path.join(OBJECTIVE_FIXTURES, "load-throws.ts");
+    const result = await start({ objectiveFile: file }).finished;
+    assert.equal(result.status, "failed");
+    assert.equal(result.reason, "objective");
+    assert.equal(result.runDir, undefined);
+    assert.equal(result.error!.kind, "load");
+    assert.equal(result.error!.line, positionOf(file, "throw new Error").line);
+    assert.match(result.error!.message, /ZOAR_TEST_UNSET_VARIABLE is not set/);
+    assert.equal(fs.existsSync(path.join(temporary.dir, "runs")), false);
+  });
+
+  it("survives its worker crashing: the run is recorded as failed and can be resumed", async () => {
+    const controller = start(
+      { objectiveFile: runFixture("wide.ts"), stop: { iterations: 30 }, checkpoint: { iterations: 1, ms: 0 } },
+      { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 2 } },
+    );
+    const result = await controller.finished;
+    assert.equal(result.status, "failed");
+    assert.equal(result.reason, "error");
+    assert.match(result.error!.message, /the run worker crashed: .*memory/);
+    assert.equal(result.runDir, controller.runDir);
+    const store = RunStore.open(controller.runDir);
+    assert.deepEqual(store.readResult(), result);
+    assert.equal(store.lockHolder(), undefined);
+    const traced = store.readTrace().lines.length;
+    assert.equal(result.iterations, traced);
+    assert.ok(traced >= 1 && traced < 30, `crashed after ${traced} iterations`);
+
+    const resumed = RunController.resume(controller.runDir, { iterations: traced + 1 });
+    controllers.push(resumed);
+    const after = await resumed.finished;
+    assert.equal(after.status, "done");
+    assert.deepEqual(store.readTrace().lines.map((l) => l.iteration), Array.from({ length: traced + 1 }, (_, t) => t));
+  });
+
+  it("finds its worker: the bundle beside it first, then the TypeScript source", () => {
+    assert.equal(defaultRunWorkerScript(path.resolve(__dirname, "../../src/run")), path.resolve(__dirname, "../../src/run/worker.ts"));
+    fs.writeFileSync(path.join(temporary.dir, "run-worker.js"), "");
+    assert.equal(defaultRunWorkerScript(temporary.dir), path.join(temporary.dir, "run-worker.js"));
+    assert.throws(() => defaultRunWorkerScript(path.join(temporary.dir, "runs")), /run worker was not found/);
+  });
+});
