@@ -1,0 +1,39 @@
+// Following a run from the terminal: progress on stderr, and Ctrl-C (or a
+// SIGTERM) stops it cleanly: the run writes its checkpoint and result and
+// stays resumable. A second Ctrl-C quits at once; the last checkpoint still holds.
+import type { RunController } from "../run/controller";
+import type { RunResult } from "../run/types";
+import { EXIT_INTERRUPTED } from "./exit";
+import type { ProgressView } from "./progress-view";
+
+export interface Followed {
+  result: RunResult;
+  /** Whether a signal asked the run to stop. */
+  interrupted: boolean;
+}
+
+export async function followRun(controller: RunController, view: ProgressView): Promise<Followed> {
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      view.finish();
+      process.stderr.write(`zoar: ${signal} again, quitting without waiting; resume from the last checkpoint: zoar resume ${controller.runDir}\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+    interrupted = true;
+    view.note("stopping: writing a checkpoint and the result (press Ctrl-C again to quit at once)");
+    controller.stop();
+  };
+  controller.onStarted((info) => view.started(info));
+  controller.onProgress((progress) => view.update(progress));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await controller.finished;
+    return { result, interrupted };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    view.finish();
+  }
+}

@@ -1,0 +1,98 @@
+// The end of `zoar run` and `zoar resume`: save the parameters when asked,
+// print the outcome (a summary, or one JSON object with --json), name the
+// failure and its place on stderr, and say how to resume.
+import { saveRunParameters } from "../run/params";
+import type { RunResult, RunStarted, StopReason } from "../run/types";
+import { EXIT_FAILED, exitCodeOf } from "./exit";
+import type { Followed } from "./follow";
+import { describeFailure, displayPath, formatDuration, formatValue } from "./format";
+
+export interface SaveRequest {
+  /** Where to write; undefined for beside the objective. */
+  file: string | undefined;
+  force: boolean;
+}
+
+export interface ReportOptions {
+  json: boolean;
+  save: SaveRequest | undefined;
+  started: RunStarted | undefined;
+}
+
+const REASONS: Record<StopReason, string> = {
+  iterations: "reached the iteration limit",
+  evaluations: "reached the evaluation budget",
+  target: "reached the target value",
+  time: "reached the time limit",
+  stopped: "stopped on request",
+  objective: "the objective failed",
+  error: "the run failed",
+};
+
+/** Prints the outcome and returns the exit code. */
+export function reportRun({ result }: Followed, options: ReportOptions): number {
+  let code = exitCodeOf(result);
+  let paramsFile: string | undefined;
+  if (options.save && result.status !== "failed" && result.runDir && result.iterations > 0) {
+    try {
+      paramsFile = saveRunParameters(result.runDir, options.save.file, { force: options.save.force });
+    } catch (error) {
+      process.stderr.write(`zoar: parameters not saved: ${error instanceof Error ? error.message : String(error)}\n`);
+      code = Math.max(code, EXIT_FAILED);
+    }
+  }
+  if (options.json) {
+    process.stdout.write(JSON.stringify(jsonSummary(result, options.started, paramsFile)) + "\n");
+  } else if (result.runDir) {
+    process.stdout.write(summary(result, paramsFile) + "\n");
+  }
+  if (result.error) {
+    const what = result.reason === "objective" ? "the objective failed" : "the run failed";
+    process.stderr.write(`zoar: ${what}: ${describeFailure(result.error)}\n`);
+  }
+  const hint = resumeHint(result);
+  if (hint) process.stderr.write(hint + "\n");
+  return code;
+}
+
+function summary(result: RunResult, paramsFile: string | undefined): string {
+  const rows: [string, string][] = [
+    ["status", `${result.status}: ${REASONS[result.reason]}`],
+    ["best value", `${formatValue(result.bestValue)}${result.bestIteration >= 0 ? ` (iteration ${result.bestIteration})` : ""}`],
+    ["final value", formatValue(result.finalValue)],
+    ["evaluations", `${result.evaluations} in ${result.iterations} iterations, ${formatDuration(result.elapsedMs)}`],
+    ["run", displayPath(result.runDir!)],
+  ];
+  if (result.provider) rows.push(["ONNX provider", result.provider]);
+  if (paramsFile) rows.push(["parameters", displayPath(paramsFile)]);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join("\n");
+}
+
+function resumeHint(result: RunResult): string | undefined {
+  if (!result.runDir || result.status === "done") return undefined;
+  const command = `zoar resume ${displayPath(result.runDir)}`;
+  if (result.status === "stopped") return `stopped at iteration ${result.iterations}; resume with: ${command}`;
+  if (result.reason === "objective") return `after fixing the objective, continue from the last checkpoint with: ${command}`;
+  return `resume from the last checkpoint with: ${command}`;
+}
+
+/** The --json object; non-finite numbers become null. */
+export function jsonSummary(result: RunResult, started: RunStarted | undefined, paramsFile: string | undefined): Record<string, unknown> {
+  const config = started?.config;
+  return {
+    status: result.status,
+    reason: result.reason,
+    bestValue: result.bestValue,
+    bestIteration: result.bestIteration,
+    finalValue: result.finalValue,
+    evaluations: result.evaluations,
+    iterations: result.iterations,
+    elapsedMs: result.elapsedMs,
+    runDir: result.runDir ?? null,
+    ...(config ? { objective: config.objective.file, optimizer: config.optimizer, seed: config.seed } : {}),
+    ...(paramsFile ? { paramsFile } : {}),
+    ...(result.provider ? { provider: result.provider } : {}),
+    ...(result.error ? { error: result.error } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+// `zoar resume <run>`: continue a stopped, failed or killed run from its last checkpoint.
+import { Command } from "commander";
+import { RunController } from "../run/controller";
+import { DEFAULT_RUNS_DIR, resolveRunDir, RunStore } from "../run/store";
+import { type ExitStatus, UsageError } from "./exit";
+import { followRun } from "./follow";
+import { createProgressView } from "./progress-view";
+import { reportRun } from "./report";
+import { addStopOptions, type StopFlags, stopConditionsFrom } from "./run-options";
+import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
+
+interface ResumeFlags extends StopFlags, SaveFlags {
+  runsDir: string;
+  json?: boolean;
+}
+
+export function resumeCommand(exit: ExitStatus): Command {
+  const command = new Command("resume")
+    .description("continue a run from its last checkpoint, exactly as if it had not been interrupted")
+    .argument("<run>", "run folder, or run id under --runs-dir");
+  addStopOptions(command, "default: the run's own stop conditions; those given replace them");
+  command.option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+  addSaveOptions(command);
+  command.option("--json", "print the result as one JSON object on stdout");
+  return command.action(async (run: string, flags: ResumeFlags) => {
+    let runDir: string;
+    try {
+      runDir = resolveRunDir(run, flags.runsDir);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const store = RunStore.open(runDir);
+    if (!store.hasCheckpoint()) throw new UsageError(`${run} has no checkpoint to resume from`);
+    const holder = store.lockHolder();
+    if (holder !== undefined) throw new UsageError(`${run} is being run by process ${holder}`);
+    const save = saveRequestFrom(flags, store.readConfig().objective.file);
+    const stop = stopConditionsFrom(flags, false);
+    const controller = RunController.resume(runDir, Object.keys(stop).length > 0 ? stop : undefined);
+    const followed = await followRun(controller, createProgressView());
+    exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
+  });
+}

@@ -1,0 +1,97 @@
+// Options shared by the commands that run an objective (run, compare, resume):
+// when to stop, and how the objective is evaluated.
+import { type Command, InvalidArgumentError } from "commander";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type OptimizerConfig, optimizerEntry, resolveConfig } from "../engine";
+import type { NonFinitePolicy } from "../objective/protocol";
+import type { OnnxProviderPreference } from "../objective/runtime-context";
+import { DEFAULT_RUNS_DIR } from "../run/store";
+import type { StopConditions } from "../run/types";
+import { UsageError } from "./exit";
+import type { overridesFrom } from "./hyperparameters";
+import { finiteNumber, integer, oneOf, positiveNumber } from "./parse";
+
+/** Iterations of a run given no iteration, budget or time limit. */
+export const DEFAULT_ITERATIONS = 1000;
+
+/** The hyperparameter flags of addHyperparameterOptions. */
+export type HyperparameterFlags = Parameters<typeof overridesFrom>[0];
+
+export interface StopFlags {
+  iterations?: number;
+  budget?: number;
+  target?: number;
+  time?: number;
+}
+
+export interface EvaluationFlags {
+  seed: number;
+  provider?: OnnxProviderPreference;
+  timeout?: number;
+  nonFinite: NonFinitePolicy;
+  runsDir: string;
+}
+
+function seconds(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`expected a number of seconds >= 0, got "${raw}".`);
+  return value;
+}
+
+function seed(raw: string): number {
+  const value = integer(0)(raw);
+  if (value > 0xffffffff) throw new InvalidArgumentError(`expected an integer in [0, 4294967295], got "${raw}".`);
+  return value;
+}
+
+export function addStopOptions(command: Command, defaultsNote = `default: --iterations ${DEFAULT_ITERATIONS} when no --budget or --time is given`): Command {
+  return command
+    .option("--iterations <N>", `stop after N iterations in all (${defaultsNote})`, integer(1))
+    .option("--budget <evals>", "stop before exceeding this many objective evaluations", integer(1))
+    .option("--target <value>", "stop once the best value is <= value", finiteNumber)
+    .option("--time <seconds>", "stop after this much running time", positiveNumber);
+}
+
+export function addEvaluationOptions(command: Command): Command {
+  return command
+    .option("--seed <seed>", "seed of the directions", seed, 0)
+    .option("--provider <name>", "ONNX execution provider: auto, cpu, cuda", oneOf(["auto", "cpu", "cuda"]))
+    .option("--timeout <seconds>", "limit per batch of evaluations, 0 for none (default 60)", seconds)
+    .option("--non-finite <policy>", "a NaN or infinite value: fail, or skip the query", oneOf(["fail", "skip"]), "fail")
+    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+}
+
+/** The stop conditions given; with `withDefault`, iterations default to DEFAULT_ITERATIONS when nothing bounds the run. */
+export function stopConditionsFrom(flags: StopFlags, withDefault: boolean): StopConditions {
+  const stop: StopConditions = {};
+  if (flags.iterations !== undefined) stop.iterations = flags.iterations;
+  if (flags.budget !== undefined) stop.evaluations = flags.budget;
+  if (flags.target !== undefined) stop.target = flags.target;
+  if (flags.time !== undefined) stop.timeMs = flags.time * 1000;
+  if (withDefault && stop.iterations === undefined && stop.evaluations === undefined && stop.timeMs === undefined) {
+    stop.iterations = DEFAULT_ITERATIONS;
+  }
+  return stop;
+}
+
+export function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
+  return flags.timeout === undefined ? undefined : flags.timeout * 1000;
+}
+
+/** The objective file, absolute; a usage error when it does not exist. */
+export function objectiveFileFrom(argument: string): string {
+  const file = path.resolve(argument);
+  if (!fs.existsSync(file)) throw new UsageError(`objective file not found: ${argument}`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`not a file: ${argument}`);
+  return file;
+}
+
+/** Checks the optimizer's settings now, so a bad combination is a usage error rather than a failed run. */
+export function checkOptimizerSettings(optimizer: string, overrides: Partial<OptimizerConfig>): void {
+  try {
+    resolveConfig(overrides, optimizerEntry(optimizer).config);
+  } catch (error) {
+    throw new UsageError(`${optimizer}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

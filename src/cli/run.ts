@@ -1,0 +1,58 @@
+// `zoar run <objective.ts>`: optimize an objective file in a stored, resumable run.
+import { Command } from "commander";
+import { optimizerNames } from "../engine";
+import { RunController } from "../run/controller";
+import type { ExitStatus } from "./exit";
+import { followRun } from "./follow";
+import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
+import { oneOf } from "./parse";
+import { createProgressView } from "./progress-view";
+import { reportRun } from "./report";
+import {
+  addEvaluationOptions,
+  addStopOptions,
+  checkOptimizerSettings,
+  type EvaluationFlags,
+  type HyperparameterFlags,
+  objectiveFileFrom,
+  type StopFlags,
+  stopConditionsFrom,
+  timeoutMsFrom,
+} from "./run-options";
+import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
+
+interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags {
+  optimizer: string;
+  json?: boolean;
+}
+
+export function runCommand(exit: ExitStatus): Command {
+  const command = new Command("run")
+    .description("optimize an objective file; the run is stored (config, trace, checkpoints, result) and can be resumed")
+    .argument("<objective>", "TypeScript objective file (export default defineObjective({...}))")
+    .option("--optimizer <name>", `optimizer: ${optimizerNames().join(", ")}`, oneOf(optimizerNames()), "zoar");
+  addStopOptions(command);
+  addHyperparameterOptions(command);
+  addEvaluationOptions(command);
+  addSaveOptions(command);
+  command.option("--json", "print the result as one JSON object on stdout");
+  return command.action(async (objective: string, flags: RunFlags, self: Command) => {
+    const objectiveFile = objectiveFileFrom(objective);
+    const overrides = overridesFrom(flags, self);
+    checkOptimizerSettings(flags.optimizer, overrides);
+    const save = saveRequestFrom(flags, objectiveFile);
+    const controller = RunController.start({
+      objectiveFile,
+      optimizer: flags.optimizer,
+      overrides,
+      seed: flags.seed,
+      stop: stopConditionsFrom(flags, true),
+      timeoutMs: timeoutMsFrom(flags),
+      nonFinite: flags.nonFinite,
+      provider: flags.provider,
+      runsDir: flags.runsDir,
+    });
+    const followed = await followRun(controller, createProgressView());
+    exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
+  });
+}
