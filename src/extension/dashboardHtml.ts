@@ -1,0 +1,61 @@
+// The dashboard webview's HTML. The page is an empty shell that the bundle
+// fills in; its Content Security Policy allows our bundle (by nonce) and our
+// css, fonts and images (from the webview's resource origin), nothing else:
+// no inline scripts or handlers, no inline style sheets, no remote resources.
+// A pure function (no vscode import) so the browser tests build the same page.
+
+export interface DashboardHtmlOptions {
+  /** URI of dist/webview.js as the webview sees it (webview.asWebviewUri). */
+  scriptUri: string;
+  /** URIs of the style sheets (dist/webview.css). */
+  styleUris: readonly string[];
+  /** webview.cspSource: the origin the webview's own resources come from. */
+  cspSource: string;
+  /** A fresh random token per page load (see createNonce). */
+  nonce: string;
+  title: string;
+}
+
+const NONCE_PATTERN = /^[A-Za-z0-9+/=_-]{16,}$/;
+
+/** A nonce for one page load: 32 random characters. */
+export function createNonce(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => alphabet[byte % alphabet.length]).join("");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+  ].join("; ");
+}
+
+export function dashboardHtml(options: DashboardHtmlOptions): string {
+  const { scriptUri, styleUris, cspSource, nonce, title } = options;
+  if (!NONCE_PATTERN.test(nonce)) throw new Error("nonce must be at least 16 characters of [A-Za-z0-9+/=_-]");
+  if (/[\s;'"]/.test(cspSource)) throw new Error(`cspSource ${JSON.stringify(cspSource)} cannot go into a Content-Security-Policy`);
+  const styles = styleUris.map((uri) => `    <link rel="stylesheet" href="${escapeHtml(uri)}">`).join("\n");
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(cspSource, nonce))}">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+${styles}
+    <title>${escapeHtml(title)}</title>
+  </head>
+  <body>
+    <div id="app" aria-busy="true"></div>
+    <script nonce="${nonce}" src="${escapeHtml(scriptUri)}"></script>
+  </body>
+</html>
+`;
+}
