@@ -18,8 +18,22 @@ const node = {
   logLevel: "warning",
 };
 
+/** The dashboard webview: browser code, one classic script (loaded with a CSP nonce) and one css file. */
+const webview = {
+  bundle: true,
+  platform: "browser",
+  target: "chrome120",
+  format: "iife",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+  entryPoints: { webview: "webview/main.ts" },
+  outdir: "dist",
+};
+
 const builds = [
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  webview,
 ];
 
 if (watch) {

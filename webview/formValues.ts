@@ -1,0 +1,98 @@
+// Turning the form's text into the values a start or compare message carries,
+// with a message per field that is not acceptable. Pure: no DOM.
+import {
+  type HyperparameterField,
+  type HyperparameterKey,
+  type HyperparameterValue,
+  type OptimizerSchema,
+  type StopSettings,
+  SEED_LIMIT,
+  checkHyperparameter,
+  checkStopSetting,
+} from "../src/protocol";
+import type { FormState } from "./store";
+
+const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number a text field holds, or NaN when it is not one (Number("") would be 0, Number("0x1") 1). */
+export function parseNumber(text: string): number {
+  const trimmed = text.trim();
+  return NUMBER_PATTERN.test(trimmed) ? Number(trimmed) : NaN;
+}
+
+/** The text a field shows for a value. */
+export function fieldText(value: HyperparameterValue): string {
+  return typeof value === "string" ? value : String(value);
+}
+
+/** The text of each field of an optimizer: what the user typed, else the default. */
+export function fieldTexts(schema: OptimizerSchema, form: FormState): Record<string, string> {
+  const edits = form.edits[schema.name] ?? {};
+  return Object.fromEntries(schema.fields.map((field) => [field.key, edits[field.key] ?? fieldText(field.default)]));
+}
+
+function fieldValue(field: HyperparameterField, text: string): HyperparameterValue {
+  if (field.kind === "boolean") return text === "true";
+  if (field.kind === "choice") return text;
+  return parseNumber(text);
+}
+
+export type FieldErrors = Record<string, string>;
+
+export interface RunValues {
+  optimizer: string;
+  overrides: Partial<Record<HyperparameterKey, HyperparameterValue>>;
+  seed: number;
+  stop: StopSettings;
+}
+
+export function checkSeed(text: string): string | null {
+  const seed = parseNumber(text);
+  return Number.isInteger(seed) && seed >= 0 && seed < SEED_LIMIT ? null : "must be an integer in [0, 2^32)";
+}
+
+/** Seed and stop conditions, or the message of each bad field (keys "seed", "iterations", "evaluations", "target"). */
+export function readRunSettings(form: FormState): { seed: number; stop: StopSettings } | { errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const seedProblem = checkSeed(form.seed);
+  if (seedProblem) errors.seed = seedProblem;
+  const stop: StopSettings = {};
+  for (const key of ["iterations", "evaluations", "target"] as const) {
+    const text = form[key].trim();
+    if (text === "") continue;
+    const value = parseNumber(text);
+    const problem = checkStopSetting(key, value);
+    if (problem) errors[key] = problem;
+    else stop[key] = value;
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return { seed: parseNumber(form.seed), stop };
+}
+
+/** The hyperparameters that differ from the optimizer's defaults, or the message of each bad field. */
+export function readOverrides(schema: OptimizerSchema, form: FormState): { overrides: RunValues["overrides"] } | { errors: FieldErrors } {
+  const texts = fieldTexts(schema, form);
+  const errors: FieldErrors = {};
+  const overrides: RunValues["overrides"] = {};
+  for (const field of schema.fields) {
+    const value = fieldValue(field, texts[field.key]);
+    const problem = checkHyperparameter(field.key, value);
+    if (problem) errors[field.key] = problem;
+    else if (value !== field.default) overrides[field.key] = value;
+  }
+  return Object.keys(errors).length > 0 ? { errors } : { overrides };
+}
+
+/** Why one field's text is not acceptable, or null (for messages while typing). */
+export function checkFieldText(field: HyperparameterField, text: string): string | null {
+  return checkHyperparameter(field.key, fieldValue(field, text));
+}
+
+/** Everything a start message needs, or the message of each bad field. */
+export function readStart(schema: OptimizerSchema, form: FormState): RunValues | { errors: FieldErrors } {
+  const settings = readRunSettings(form);
+  const hyperparameters = readOverrides(schema, form);
+  const errors = { ...("errors" in hyperparameters ? hyperparameters.errors : {}), ...("errors" in settings ? settings.errors : {}) };
+  if ("errors" in settings || "errors" in hyperparameters) return { errors };
+  return { optimizer: schema.name, overrides: hyperparameters.overrides, seed: settings.seed, stop: settings.stop };
+}

@@ -1,0 +1,117 @@
+// The history-buffer inspector: the queries behind the selected run's last
+// estimate (age, iteration, query, value, advantage, weight), the baseline,
+// a bar chart of the advantages, and what the optimizer keeps besides
+// (moments, held estimates). Live while the run runs; while it is paused no
+// progress arrives, so the view holds still until the next step.
+import type { InspectorData, RunStatus } from "../src/protocol";
+import { BarChart } from "./barChart";
+import { h, setText } from "./dom";
+import { formatCount, formatValue } from "./format";
+import type { ChartColors } from "./theme";
+
+/** Rows drawn at most: a larger buffer shows its newest queries. */
+export const MAX_TABLE_ROWS = 1000;
+
+const COLUMNS = ["Age", "Iteration", "Query", "Value", "Advantage", "Weight"];
+
+function stateText(status: RunStatus | null, data: InspectorData | null): string {
+  if (!data) return "No data yet";
+  if (status === "running" || status === "starting") return `Live, iteration ${formatCount(data.iteration)}`;
+  if (status === "paused") return `Paused at iteration ${formatCount(data.iteration)}`;
+  return `As of iteration ${formatCount(data.iteration)}`;
+}
+
+function keeps(data: InspectorData): string {
+  if (data.estimator === "zoar") return "Reuses the queries of its last iterations: every query in the table enters the estimate.";
+  const averaged = data.history === "mean" ? " It averages its last estimates (held estimates below)." : data.history === "ema" ? " It keeps a moving average of its estimates." : "";
+  return `Keeps no query buffer: each estimate uses its own iteration's queries.${averaged}`;
+}
+
+export class InspectorView {
+  readonly element: HTMLElement;
+  private readonly state: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly baseline: HTMLElement;
+  private readonly tableBody: HTMLTableSectionElement;
+  private readonly caption: HTMLElement;
+  private readonly advantages = new BarChart("advantage-chart", "Advantages of the buffered queries");
+  private readonly optimizerState: HTMLElement;
+  private readonly held: HTMLElement;
+
+  constructor() {
+    this.state = h("p", { id: "inspector-state", class: "note", role: "status" });
+    this.summary = h("p", { id: "inspector-summary" });
+    this.baseline = h("p", { id: "history-baseline" });
+    this.caption = h("caption", {}, "Queries behind the last estimate, oldest first");
+    this.tableBody = h("tbody");
+    const table = h(
+      "table",
+      { id: "history-table", class: "data-table" },
+      this.caption,
+      h("thead", {}, h("tr", {}, ...COLUMNS.map((c) => h("th", { scope: "col" }, c)))),
+      this.tableBody,
+    );
+    this.optimizerState = h("dl", { id: "optimizer-state", class: "pairs" });
+    this.held = h("p", { id: "held-estimates" });
+    this.element = h(
+      "section",
+      { id: "inspector", class: "inspector", "aria-labelledby": "inspector-heading" },
+      h("div", { class: "section-title" }, h("h2", { id: "inspector-heading" }, "History buffer"), this.state),
+      this.summary,
+      this.baseline,
+      h("div", { class: "inspector-body" }, h("div", { class: "table-scroll", tabindex: 0, "aria-label": "History buffer table" }, table), h("div", { class: "inspector-side" }, h("h3", {}, "Advantages"), this.advantages.canvas, h("h3", {}, "Optimizer state"), this.optimizerState, this.held)),
+    );
+  }
+
+  render(data: InspectorData | null, status: RunStatus | null, colors: ChartColors): void {
+    setText(this.state, stateText(status, data));
+    this.element.dataset.status = status ?? "none";
+    if (!data) {
+      setText(this.summary, "Start or select a run to inspect its optimizer.");
+      setText(this.baseline, "");
+      this.tableBody.replaceChildren();
+      this.optimizerState.replaceChildren();
+      setText(this.held, "");
+      this.advantages.draw({ values: [], colors: colors.foreground, axisColor: colors.grid });
+      return;
+    }
+    setText(this.summary, `${data.optimizer}: estimator ${data.estimator}, update ${data.update}, d = ${formatCount(data.dimension)}. ${keeps(data)}`);
+    setText(this.baseline, `Baseline: ${formatValue(data.baseline)}`);
+
+    const entries = data.buffer.slice(-MAX_TABLE_ROWS);
+    setText(this.caption, `${formatCount(data.buffer.length)} of ${formatCount(data.bufferCapacity)} queries behind the last estimate, oldest first`);
+    this.tableBody.replaceChildren(
+      ...entries.map((entry) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, String(entry.age)),
+          h("td", {}, formatCount(entry.iteration)),
+          h("td", {}, String(entry.query)),
+          h("td", {}, formatValue(entry.value)),
+          h("td", { class: entry.advantage < 0 ? "negative" : "positive" }, formatValue(entry.advantage)),
+          h("td", {}, formatValue(entry.weight)),
+        ),
+      ),
+    );
+    this.advantages.draw({
+      values: entries.map((e) => e.advantage),
+      colors: entries.map((e) => (e.advantage < 0 ? colors.negative : colors.positive)),
+      axisColor: colors.foreground,
+    });
+
+    const pairs: [string, string][] = [
+      ["Last estimate norm", formatValue(data.norms.gradient)],
+      ["Parameter norm", formatValue(data.norms.theta)],
+      ["First moment norm (m)", formatValue(data.norms.m)],
+      ["Second moment norm (v)", formatValue(data.norms.v)],
+    ];
+    this.optimizerState.replaceChildren(...pairs.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
+    setText(
+      this.held,
+      data.heldEstimates.length === 0
+        ? "No held estimates."
+        : `Held estimates: ${data.heldEstimates.map((e) => `iteration ${formatCount(e.iteration)} (norm ${formatValue(e.norm)})`).join(", ")}`,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+// A uPlot chart that follows its container's width, is rebuilt when its
+// shape changes (series, scales, theme) and otherwise only gets new data.
+import uPlot from "uplot";
+import type { ChartColors } from "./theme";
+
+export const CHART_HEIGHT = 260;
+
+function isDecade(x: number): boolean {
+  if (!(x > 0)) return false;
+  const exponent = Math.log10(x);
+  return Math.abs(exponent - Math.round(exponent)) < 1e-9;
+}
+
+/** On an axis spanning several decades, only the powers of ten. */
+const decadeTicks: uPlot.Axis.Filter = (_u, splits) => {
+  const decades = splits.filter(isDecade).length;
+  return decades >= 3 ? splits.map((x) => (isDecade(x) ? x : null)) : splits;
+};
+
+export function axisStyle(colors: ChartColors, label: string, extra: Partial<uPlot.Axis> = {}, log = false): uPlot.Axis {
+  // On a log axis, labels, ticks and grid lines at powers of ten only: nine lines a decade is noise.
+  const filter = log ? { filter: decadeTicks } : {};
+  return {
+    label,
+    stroke: colors.foreground,
+    grid: { stroke: colors.grid, width: 1, ...filter },
+    ticks: { stroke: colors.grid, width: 1, ...filter },
+    ...filter,
+    ...extra,
+  };
+}
+
+export class Plot {
+  private plot: uPlot | null = null;
+  private shape = "";
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(readonly container: HTMLElement) {
+    this.resizeObserver = new ResizeObserver(() => this.fit());
+    this.resizeObserver.observe(container);
+  }
+
+  get data(): uPlot.AlignedData | null {
+    return this.plot?.data ?? null;
+  }
+
+  /**
+   * Draw `data`. `shape` names everything the options depend on: when it
+   * differs from the last call, the chart is built anew from `options()`.
+   */
+  draw(shape: string, options: () => Omit<uPlot.Options, "width" | "height">, data: uPlot.AlignedData): void {
+    if (!this.plot || shape !== this.shape) {
+      this.plot?.destroy();
+      this.shape = shape;
+      this.plot = new uPlot({ ...options(), ...this.size() }, data, this.container);
+      return;
+    }
+    const plot = this.plot;
+    // batch() draws now instead of in a microtask, so a render's cost is measured where it happens.
+    plot.batch(() => plot.setData(data));
+  }
+
+  clear(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.shape = "";
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(200, Math.floor(this.container.clientWidth)), height: CHART_HEIGHT };
+  }
+
+  private fit(): void {
+    if (!this.plot) return;
+    const size = this.size();
+    if (size.width !== this.plot.width) this.plot.setSize(size);
+  }
+}

@@ -1,0 +1,283 @@
+// The settings form: optimizer picker with its one-line summary, its
+// hyperparameters (defaults filled in, checked while typing, the message next
+// to the field), seed and stop conditions, and the optimizers to compare.
+// Text typed is kept in FormState, so it survives the panel being hidden.
+import type { VscodeCheckbox } from "@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js";
+import type { VscodeSingleSelect } from "@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js";
+import type { VscodeTextfield } from "@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js";
+import type { HyperparameterField, OptimizerSchema } from "../src/protocol";
+import { byId, h, setText } from "./dom";
+import { type FieldErrors, type RunValues, checkFieldText, checkSeed, fieldTexts, readRunSettings, readStart } from "./formValues";
+import type { FormState } from "./store";
+
+const STOP_FIELDS = [
+  { key: "iterations", label: "Iterations", help: "Ends the run after this many iterations" },
+  { key: "evaluations", label: "Evaluation budget", help: "Optional: ends the run before it exceeds this many evaluations" },
+  { key: "target", label: "Target value", help: "Optional: ends the run once the best value is at or below it" },
+] as const;
+
+/** Id of the element holding a field's message. */
+export function messageId(fieldId: string): string {
+  return `${fieldId}-message`;
+}
+
+export function hyperparameterId(key: string): string {
+  return `hp-${key}`;
+}
+
+/** The form field id a host error about `field` refers to. */
+export function fieldIdOf(field: string): string {
+  if (field === "seed") return "seed";
+  if (field === "iterations" || field === "evaluations" || field === "target") return `stop-${field}`;
+  return hyperparameterId(field);
+}
+
+function textField(id: string, label: string, help: string, value: string, placeholder = ""): HTMLElement {
+  const input = document.createElement("vscode-textfield");
+  input.id = id;
+  input.value = value;
+  input.placeholder = placeholder;
+  input.setAttribute("aria-describedby", `${id}-help ${messageId(id)}`);
+  return h(
+    "div",
+    { class: "field" },
+    h("vscode-label", { for: id }, label),
+    input,
+    h("p", { class: "help", id: `${id}-help` }, help),
+    h("p", { class: "field-message", id: messageId(id), "aria-live": "polite" }),
+  );
+}
+
+export class SettingsForm {
+  readonly element: HTMLElement;
+  private readonly optimizerSelect: VscodeSingleSelect;
+  private readonly summary: HTMLElement;
+  private readonly hyperparameters: HTMLElement;
+  private readonly compareList: HTMLElement;
+  private readonly formMessage: HTMLElement;
+  private schemas: OptimizerSchema[] = [];
+  /** Optimizer and schema the fields were built for. */
+  private builtFor: OptimizerSchema | null = null;
+  private comparedNames = "";
+
+  /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares. */
+  constructor(
+    private readonly form: FormState,
+    private readonly changed: () => void,
+    runButtons: HTMLElement,
+    compareButton: HTMLElement,
+  ) {
+    this.optimizerSelect = document.createElement("vscode-single-select");
+    this.optimizerSelect.id = "optimizer";
+    this.optimizerSelect.addEventListener("change", () => {
+      this.form.optimizer = this.optimizerSelect.value;
+      this.changed();
+      this.render(this.schemas);
+    });
+    this.summary = h("p", { id: "optimizer-summary", class: "summary" });
+    this.hyperparameters = h("div", { id: "hyperparameters", class: "fields" });
+    this.compareList = h("div", { id: "compare-optimizers", class: "compare-list", role: "group", "aria-labelledby": "compare-heading" });
+    this.formMessage = h("p", { id: "form-message", class: "form-message", role: "status" });
+
+    const runFields = h(
+      "div",
+      { class: "fields" },
+      textField("seed", "Seed", "Same seed, same run", form.seed),
+      ...STOP_FIELDS.map((f) => textField(`stop-${f.key}`, f.label, f.help, form[f.key], f.key === "iterations" ? "" : "none")),
+    );
+    runFields.addEventListener("input", (event) => this.onRunFieldInput(event));
+
+    this.element = h(
+      "form",
+      { id: "settings-form", class: "settings", "aria-labelledby": "settings-heading", novalidate: true },
+      h("h2", { id: "settings-heading" }, "Settings"),
+      h("div", { class: "field" }, h("vscode-label", { for: "optimizer" }, "Optimizer"), this.optimizerSelect, this.summary),
+      h("fieldset", {}, h("legend", {}, "Hyperparameters"), this.hyperparameters),
+      h("fieldset", {}, h("legend", {}, "Run"), runFields),
+      runButtons,
+      this.formMessage,
+      h("fieldset", { class: "compare" }, h("legend", { id: "compare-heading" }, "Compare optimizers"), this.compareList, h("div", { class: "toolbar" }, compareButton)),
+    );
+    // Enter in a field must not submit (and reload) the page; the Start button starts.
+    this.element.addEventListener("submit", (event) => event.preventDefault());
+  }
+
+  get selectedSchema(): OptimizerSchema | null {
+    return this.schemas.find((s) => s.name === this.form.optimizer) ?? this.schemas[0] ?? null;
+  }
+
+  render(schemas: OptimizerSchema[]): void {
+    this.schemas = schemas;
+    this.renderOptimizerChoices();
+    const schema = this.selectedSchema;
+    if (schema !== this.builtFor) this.buildHyperparameters(schema);
+    this.renderCompareChoices();
+  }
+
+  /** Start values, or null after showing why not (the first bad field gets the focus). */
+  readStart(): RunValues | null {
+    const schema = this.selectedSchema;
+    if (!schema) {
+      this.showMessage("No optimizer to start: the optimizer list has not arrived yet.", true);
+      return null;
+    }
+    const result = readStart(schema, this.form);
+    if ("errors" in result) return this.rejectWith(result.errors);
+    this.clearMessages();
+    return result;
+  }
+
+  readCompare(): { optimizers: string[]; seed: number; stop: RunValues["stop"] } | null {
+    const settings = readRunSettings(this.form);
+    if ("errors" in settings) return this.rejectWith(settings.errors);
+    if (this.form.compare.length < 2) {
+      this.showMessage("Pick at least two optimizers to compare.", true);
+      return null;
+    }
+    this.clearMessages();
+    return { optimizers: [...this.form.compare], ...settings };
+  }
+
+  /** Show a message next to a field (a host's answer naming it), or under the form. */
+  showFieldError(field: string | undefined, message: string): void {
+    const target = field ? document.getElementById(messageId(fieldIdOf(field))) : null;
+    if (target) setText(target, message);
+    else this.showMessage(message, true);
+  }
+
+  showMessage(text: string, isError: boolean): void {
+    setText(this.formMessage, text);
+    this.formMessage.classList.toggle("error", isError);
+  }
+
+  private rejectWith(errors: FieldErrors): null {
+    this.clearMessages();
+    let first: HTMLElement | null = null;
+    for (const [field, problem] of Object.entries(errors)) {
+      const id = fieldIdOf(field);
+      const message = document.getElementById(messageId(id));
+      if (message) setText(message, problem);
+      const input = document.getElementById(id);
+      input?.setAttribute("invalid", "");
+      // A bad field in the folded section must be seen.
+      const folded = input?.closest("details");
+      if (folded) folded.open = true;
+      first ??= input;
+    }
+    this.showMessage(`Fix ${Object.keys(errors).length === 1 ? "the field" : "the fields"} marked above.`, true);
+    first?.focus();
+    return null;
+  }
+
+  private clearMessages(): void {
+    for (const message of this.element.querySelectorAll(".field-message")) setText(message, "");
+    for (const field of this.element.querySelectorAll("[invalid]")) field.removeAttribute("invalid");
+    this.showMessage("", false);
+  }
+
+  private renderOptimizerChoices(): void {
+    const names = this.schemas.map((s) => `${s.name}:${s.summary}`).join("\n");
+    if (this.optimizerSelect.dataset.names !== names) {
+      this.optimizerSelect.dataset.names = names;
+      this.optimizerSelect.replaceChildren(
+        ...this.schemas.map((schema) => {
+          const option = h("vscode-option", { value: schema.name }, schema.name);
+          option.description = schema.summary;
+          return option;
+        }),
+      );
+    }
+    const schema = this.selectedSchema;
+    if (schema && this.optimizerSelect.value !== schema.name) this.optimizerSelect.value = schema.name;
+    setText(this.summary, schema?.summary ?? "");
+  }
+
+  private buildHyperparameters(schema: OptimizerSchema | null): void {
+    this.builtFor = schema;
+    if (!schema) {
+      this.hyperparameters.replaceChildren();
+      return;
+    }
+    const texts = fieldTexts(schema, this.form);
+    const element = (field: HyperparameterField) => this.fieldElement(schema, field, texts[field.key]);
+    const advanced = schema.fields.filter((field) => field.advanced);
+    this.hyperparameters.replaceChildren(
+      ...schema.fields.filter((field) => !field.advanced).map(element),
+      ...(advanced.length > 0 ? [h("details", { id: "advanced-hyperparameters" }, h("summary", {}, "Advanced"), ...advanced.map(element))] : []),
+    );
+  }
+
+  private fieldElement(schema: OptimizerSchema, field: HyperparameterField, text: string): HTMLElement {
+    const id = hyperparameterId(field.key);
+    const remember = (value: string) => {
+      (this.form.edits[schema.name] ??= {})[field.key] = value;
+      this.changed();
+    };
+    const help = `${field.help}; default ${String(field.default)}`;
+
+    if (field.kind === "boolean") {
+      const box = document.createElement("vscode-checkbox") as VscodeCheckbox;
+      box.id = id;
+      box.checked = text === "true";
+      box.label = field.label;
+      box.setAttribute("aria-describedby", `${id}-help`);
+      box.addEventListener("change", () => remember(String(box.checked)));
+      return h("div", { class: "field checkbox" }, box, h("p", { class: "help", id: `${id}-help` }, help));
+    }
+    if (field.kind === "choice") {
+      const select = document.createElement("vscode-single-select");
+      select.id = id;
+      select.replaceChildren(...(field.choices ?? []).map((choice) => h("vscode-option", { value: choice }, choice)));
+      select.value = text;
+      select.addEventListener("change", () => remember(select.value));
+      return h("div", { class: "field" }, h("vscode-label", { for: id }, field.label), select, h("p", { class: "help", id: `${id}-help` }, help));
+    }
+    const wrapper = textField(id, field.label, help, text);
+    const input = wrapper.querySelector("vscode-textfield") as VscodeTextfield;
+    input.addEventListener("input", () => {
+      remember(input.value);
+      this.showProblem(id, checkFieldText(field, input.value));
+    });
+    return wrapper;
+  }
+
+  private onRunFieldInput(event: Event): void {
+    const input = event.target as VscodeTextfield;
+    if (input.id === "seed") {
+      this.form.seed = input.value;
+      this.showProblem("seed", checkSeed(input.value));
+    } else {
+      const key = input.id.replace(/^stop-/, "") as (typeof STOP_FIELDS)[number]["key"];
+      this.form[key] = input.value;
+      const settings = readRunSettings(this.form);
+      this.showProblem(input.id, "errors" in settings ? (settings.errors[key] ?? null) : null);
+    }
+    this.changed();
+  }
+
+  private showProblem(id: string, problem: string | null): void {
+    setText(byId(messageId(id)), problem ?? "");
+    byId(id).toggleAttribute("invalid", problem !== null);
+  }
+
+  private renderCompareChoices(): void {
+    const names = this.schemas.map((s) => s.name).join(",");
+    if (names !== this.comparedNames) {
+      this.comparedNames = names;
+      this.compareList.replaceChildren(
+        ...this.schemas.map((schema) => {
+          const box = document.createElement("vscode-checkbox") as VscodeCheckbox;
+          box.id = `compare-${schema.name}`;
+          box.label = schema.name;
+          box.value = schema.name;
+          box.addEventListener("change", () => {
+            this.form.compare = this.schemas.map((s) => s.name).filter((name) => name === schema.name ? box.checked : this.form.compare.includes(name));
+            this.changed();
+          });
+          return box;
+        }),
+      );
+    }
+    for (const box of this.compareList.querySelectorAll<VscodeCheckbox>("vscode-checkbox")) box.checked = this.form.compare.includes(box.value);
+  }
+}

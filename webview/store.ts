@@ -1,0 +1,149 @@
+// The dashboard's state: the host's data (a DashboardSnapshot kept up to date
+// by progress and runState messages) plus what only the webview knows (runs
+// hidden from the chart, text typed in the form). Each change reports which
+// sections of the page need drawing again.
+import {
+  type ChartView,
+  type DashboardSnapshot,
+  type ProgressMessage,
+  type RunSnapshot,
+  type RunStatus,
+  applySeriesUpdate,
+  emptySeries,
+  isActive,
+} from "../src/protocol";
+
+export type Section = "header" | "runs" | "convergence" | "diagnostics" | "inspector" | "parameters" | "form" | "controls";
+
+export const ALL_SECTIONS: readonly Section[] = ["header", "runs", "convergence", "diagnostics", "inspector", "parameters", "form", "controls"];
+
+export interface FormState {
+  optimizer: string | null;
+  /** Text typed per optimizer and field, so switching optimizers keeps the edits. */
+  edits: Record<string, Record<string, string>>;
+  seed: string;
+  iterations: string;
+  evaluations: string;
+  target: string;
+  compare: string[];
+}
+
+export interface DashboardState {
+  data: DashboardSnapshot;
+  /** Runs the user took off the convergence chart. */
+  hiddenRuns: string[];
+  form: FormState;
+}
+
+const PERSISTED_FORMAT = "zoar-dashboard/1";
+
+export function initialState(): DashboardState {
+  return {
+    data: { objective: null, optimizers: [], runs: [], selectedRunId: null, inspector: null, parameters: null, view: { x: "iteration", y: "log" }, canRun: true },
+    hiddenRuns: [],
+    form: { optimizer: null, edits: {}, seed: "1", iterations: "1000", evaluations: "", target: "", compare: [] },
+  };
+}
+
+export type ProgressOutcome = "applied" | "outOfStep";
+
+export class DashboardStore {
+  state: DashboardState;
+
+  constructor(state: DashboardState = initialState()) {
+    this.state = state;
+  }
+
+  /** The state as stored with setState. */
+  persisted(): unknown {
+    return { format: PERSISTED_FORMAT, state: this.state };
+  }
+
+  /** The store from what setState kept, or null when there is nothing usable. */
+  static restore(saved: unknown): DashboardStore | null {
+    if (typeof saved !== "object" || saved === null) return null;
+    const { format, state } = saved as { format?: unknown; state?: DashboardState };
+    if (format !== PERSISTED_FORMAT || !state?.data || !Array.isArray(state.data.runs)) return null;
+    return new DashboardStore({ ...initialState(), ...state, form: { ...initialState().form, ...state.form } });
+  }
+
+  get data(): DashboardSnapshot {
+    return this.state.data;
+  }
+
+  /** The run the header, inspector and parameters describe: the selected one, else the latest. */
+  get selectedRun(): RunSnapshot | null {
+    const runs = this.data.runs;
+    return runs.find((run) => run.header.runId === this.data.selectedRunId) ?? runs[runs.length - 1] ?? null;
+  }
+
+  get anyRunActive(): boolean {
+    return this.data.runs.some((run) => isActive(run.header.status));
+  }
+
+  visibleRuns(): RunSnapshot[] {
+    return this.data.runs.filter((run) => !this.state.hiddenRuns.includes(run.header.runId));
+  }
+
+  applySnapshot(snapshot: DashboardSnapshot): readonly Section[] {
+    const runIds = new Set(snapshot.runs.map((run) => run.header.runId));
+    this.state.data = snapshot;
+    this.state.hiddenRuns = this.state.hiddenRuns.filter((id) => runIds.has(id));
+    const form = this.state.form;
+    if (!snapshot.optimizers.some((o) => o.name === form.optimizer)) form.optimizer = snapshot.optimizers[0]?.name ?? null;
+    form.compare = form.compare.filter((name) => snapshot.optimizers.some((o) => o.name === name));
+    return ALL_SECTIONS;
+  }
+
+  applyProgress(message: ProgressMessage): { outcome: ProgressOutcome; sections: Section[] } {
+    const { header } = message;
+    let run = this.data.runs.find((r) => r.header.runId === header.runId);
+    if (!run) {
+      if (message.series.from !== 0) return { outcome: "outOfStep", sections: [] };
+      run = { header, series: emptySeries() };
+      this.data.runs.push(run);
+    }
+    if (!applySeriesUpdate(run.series, message.series)) return { outcome: "outOfStep", sections: [] };
+    run.header = header;
+    const sections: Section[] = ["runs", "convergence", "controls"];
+    const selected = this.selectedRun?.header.runId === header.runId;
+    if (selected) sections.push("header", "diagnostics");
+    if (message.inspector && selected) {
+      this.data.inspector = message.inspector;
+      sections.push("inspector");
+    }
+    if (message.parameters && selected) {
+      this.data.parameters = message.parameters;
+      sections.push("parameters");
+    }
+    return { outcome: "applied", sections };
+  }
+
+  applyRunState(runId: string, status: RunStatus, reason: string | undefined): readonly Section[] {
+    const run = this.data.runs.find((r) => r.header.runId === runId);
+    if (!run) return [];
+    run.header = { ...run.header, status, reason };
+    return ["header", "runs", "controls", "inspector"];
+  }
+
+  select(runId: string): readonly Section[] {
+    if (!this.data.runs.some((run) => run.header.runId === runId) || this.data.selectedRunId === runId) return [];
+    this.data.selectedRunId = runId;
+    // The host sends the new run's inspector and parameters; until then show none rather than another run's.
+    if (this.data.inspector?.runId !== runId) this.data.inspector = null;
+    if (this.data.parameters?.runId !== runId) this.data.parameters = null;
+    return ALL_SECTIONS;
+  }
+
+  setView(view: ChartView): readonly Section[] {
+    this.data.view = view;
+    return ["convergence", "diagnostics"];
+  }
+
+  setRunVisible(runId: string, visible: boolean): readonly Section[] {
+    const hidden = this.state.hiddenRuns.filter((id) => id !== runId);
+    if (!visible) hidden.push(runId);
+    this.state.hiddenRuns = hidden;
+    return ["convergence", "runs"];
+  }
+}
