@@ -4,8 +4,8 @@ import * as esbuild from "esbuild";
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
 
-/** Native or self-locating packages that must stay require()s at run time. */
-const external = ["onnxruntime-node", "esbuild", "vscode"];
+/** Native or self-locating packages that must stay require()s at run time (tsx: only for workers run from sources). */
+const external = ["onnxruntime-node", "esbuild", "vscode", "tsx"];
 
 const node = {
   bundle: true,
@@ -33,6 +33,12 @@ const webview = {
 
 const builds = [
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  // Worker threads and the SDK objectives are compiled with: the code looks for them beside its own bundle.
+  {
+    ...node,
+    entryPoints: { "run-worker": "src/run/worker.ts", "objective-worker": "src/objective/worker.ts", "objective-sdk": "src/objective/sdk.ts" },
+    outdir: "dist",
+  },
   webview,
 ];
 
