@@ -283,7 +283,7 @@ export function listRuns(runsDir: string): RunSummary[] {
     throw error;
   }
   const summaries: RunSummary[] = [];
-  for (const name of names.sort()) {
+  for (const name of names) {
     if (name.startsWith(".")) continue; // being created
     const dir = path.join(runsDir, name);
     if (!fs.existsSync(path.join(dir, RUN_FILES.config))) continue;
@@ -293,7 +293,8 @@ export function listRuns(runsDir: string): RunSummary[] {
       // A folder being created right now, or damaged by hand: not listable.
     }
   }
-  return summaries;
+  // Ids sort by the second they were made; the creation time orders runs within a second.
+  return summaries.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
 }
 
 function summarizeRun(store: RunStore): RunSummary {
