@@ -63,9 +63,10 @@ class PlainLines implements ProgressView {
   finish(): void {}
 }
 
-/** A cli-progress bar redrawn in place. */
+/** A cli-progress bar redrawn in place. Payload names avoid its own tokens (eta, value, total, duration). */
 class TerminalBar implements ProgressView {
   private bar: SingleBar | undefined;
+  private startIteration = 0;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -73,16 +74,18 @@ class TerminalBar implements ProgressView {
   ) {}
 
   started(info: RunStarted): void {
+    this.startIteration = info.iteration;
     this.stream.write(describeStart(info, this.label) + "\n");
   }
 
   update(progress: RunProgress): void {
+    if (!this.bar && progress.iteration === this.startIteration) return; // nothing measured yet
     const payload = {
       label: this.label,
       iteration: progress.iteration,
       best: formatValue(progress.best),
       rate: formatRate(progress.evaluationsPerSecond),
-      eta: progress.etaMs === undefined ? "?" : formatDuration(progress.etaMs),
+      remaining: progress.etaMs === undefined ? "?" : formatDuration(progress.etaMs),
       elapsed: formatDuration(progress.elapsedMs),
     };
     const value = Math.round((progress.fraction ?? 0) * BAR_STEPS);
@@ -91,7 +94,7 @@ class TerminalBar implements ProgressView {
       this.bar = new SingleBar({
         stream: this.stream,
         format: bounded
-          ? "{label}{bar} {percentage}% | iteration {iteration} | best {best} | {rate} evals/s | ETA {eta}"
+          ? "{label}{bar} {percentage}% | iteration {iteration} | best {best} | {rate} evals/s | ETA {remaining}"
           : "{label}iteration {iteration} | best {best} | {rate} evals/s | {elapsed}",
         barsize: 24,
         hideCursor: true,
