@@ -14,6 +14,8 @@ const HEIGHT = 120;
 export class BarChart {
   readonly canvas: HTMLCanvasElement;
   private last: Bars | null = null;
+  /** Width in CSS pixels, from the resize observer: reading clientWidth on each draw would force a layout. */
+  private width = 300;
 
   constructor(id: string, label: string) {
     this.canvas = document.createElement("canvas");
@@ -21,14 +23,19 @@ export class BarChart {
     this.canvas.className = "bars";
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", label);
-    new ResizeObserver(() => this.last && this.draw(this.last)).observe(this.canvas);
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width <= 0 || width === this.width) return;
+      this.width = width;
+      if (this.last) this.draw(this.last);
+    }).observe(this.canvas);
   }
 
   draw(bars: Bars): void {
     this.last = bars;
     const { canvas } = this;
     const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(100, canvas.clientWidth || 300);
+    const width = Math.max(100, this.width);
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(HEIGHT * ratio)) {
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(HEIGHT * ratio);

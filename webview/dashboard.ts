@@ -27,11 +27,13 @@ export interface RenderStats {
   lastRenderMs: number;
   maxRenderMs: number;
   totalRenderMs: number;
+  /** Time each section took when last drawn (the convergence chart: data assembly, setData, draw). */
+  sectionMs: Partial<Record<Section, number>>;
 }
 
 export class Dashboard {
   readonly store: DashboardStore;
-  readonly stats: RenderStats = { messages: 0, renders: 0, lastRenderMs: 0, maxRenderMs: 0, totalRenderMs: 0 };
+  readonly stats: RenderStats = { messages: 0, renders: 0, lastRenderMs: 0, maxRenderMs: 0, totalRenderMs: 0, sectionMs: {} };
   readonly convergence: ConvergenceChart;
   readonly diagnostics: DiagnosticsChart;
   private readonly header = new RunHeaderView();
@@ -199,24 +201,27 @@ export class Dashboard {
     const status = selected?.header.status ?? null;
     const colorOf = (runId: string) => this.colors.series[Math.max(0, data.runs.findIndex((r) => r.header.runId === runId)) % this.colors.series.length];
 
-    if (dirty.has("header")) this.header.render(data.objective, selected?.header ?? null);
-    if (dirty.has("form")) this.form.render(data.optimizers);
-    if (dirty.has("controls")) {
+    const draw = (section: Section, drawSection: () => void) => {
+      if (!dirty.has(section)) return;
+      const sectionStarted = performance.now();
+      drawSection();
+      this.stats.sectionMs[section] = performance.now() - sectionStarted;
+    };
+    draw("header", () => this.header.render(data.objective, selected?.header ?? null));
+    draw("form", () => this.form.render(data.optimizers));
+    draw("controls", () => {
       this.controls.render({ status, anyActive: this.store.anyRunActive, canRun: data.canRun && data.optimizers.length > 0 });
       if (!data.canRun && data.canRunReason) this.form.showMessage(data.canRunReason, true);
-    }
-    if (dirty.has("runs")) this.runsList.render(data.runs, selected?.header.runId ?? null, state.hiddenRuns, colorOf);
-    if (dirty.has("convergence")) {
+    });
+    draw("runs", () => this.runsList.render(data.runs, selected?.header.runId ?? null, state.hiddenRuns, colorOf));
+    draw("convergence", () => {
       this.viewControls.render(data.view);
-      this.convergence.render(
-        this.store.visibleRuns().map((run) => ({ run, color: colorOf(run.header.runId) })),
-        data.view,
-        this.colors,
-      );
-    }
-    if (dirty.has("diagnostics")) this.diagnostics.render(selected, data.view, this.colors);
-    if (dirty.has("inspector")) this.inspector.render(data.inspector, status, this.colors);
-    if (dirty.has("parameters")) this.parameters.render(data.parameters, this.colors);
+      const runs = this.store.visibleRuns().map((run) => ({ run, color: colorOf(run.header.runId) }));
+      this.convergence.render(runs, data.view, this.colors);
+    });
+    draw("diagnostics", () => this.diagnostics.render(selected, data.view, this.colors));
+    draw("inspector", () => this.inspector.render(data.inspector, status, this.colors));
+    draw("parameters", () => this.parameters.render(data.parameters, this.colors));
     this.root.removeAttribute("aria-busy");
 
     const elapsed = performance.now() - started;

@@ -29,3 +29,27 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string, root: Pare
 export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
+
+/**
+ * Make a table body show `rows` (cell texts), reusing its rows and cells and
+ * touching only the text that changed: live tables redraw many times a second.
+ * `rowHeader` renders each row's first cell as a row header.
+ */
+export function fillTableBody(body: HTMLTableSectionElement, rows: readonly string[][], cellClass?: (row: number, column: number) => string, rowHeader = false): void {
+  while (body.rows.length > rows.length) body.deleteRow(-1);
+  rows.forEach((cells, r) => {
+    const row = body.rows[r] ?? body.insertRow();
+    while (row.cells.length > cells.length) row.deleteCell(-1);
+    cells.forEach((text, c) => {
+      let cell = row.cells[c];
+      if (!cell) {
+        cell = document.createElement(rowHeader && c === 0 ? "th" : "td");
+        if (rowHeader && c === 0) cell.setAttribute("scope", "row");
+        row.append(cell);
+      }
+      setText(cell, text);
+      const className = cellClass?.(r, c) ?? "";
+      if (cell.className !== className) cell.className = className;
+    });
+  });
+}

@@ -1,6 +1,6 @@
 // How numbers read in the dashboard: values keep 4-5 significant digits,
 // counts get thousands separators, durations read like a clock.
-import type { WireNumber } from "../src/protocol";
+import type { RunStatus, WireNumber } from "../src/protocol";
 
 export const DASH = "\u2014";
 
@@ -31,4 +31,17 @@ export function formatDuration(ms: number | null | undefined): string {
 export function formatRate(perSecond: WireNumber | undefined): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return DASH;
   return perSecond >= 100 ? formatCount(perSecond) : perSecond.toFixed(1);
+}
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  starting: "Starting",
+  running: "Running",
+  paused: "Paused",
+  done: "Done",
+  stopped: "Stopped",
+  failed: "Failed",
+};
+
+export function formatStatus(status: RunStatus): string {
+  return STATUS_TEXT[status] ?? status;
 }

@@ -1,16 +1,7 @@
 // The run header: what is being optimized, by which optimizer, and how far it is.
-import type { ObjectiveInfo, RunHeader, RunStatus } from "../src/protocol";
+import { type ObjectiveInfo, type RunHeader, isActive } from "../src/protocol";
 import { h, setText } from "./dom";
-import { DASH, formatCount, formatDuration, formatRate, formatValue } from "./format";
-
-const STATUS_TEXT: Record<RunStatus, string> = {
-  starting: "Starting",
-  running: "Running",
-  paused: "Paused",
-  done: "Done",
-  stopped: "Stopped",
-  failed: "Failed",
-};
+import { DASH, formatCount, formatDuration, formatRate, formatStatus, formatValue } from "./format";
 
 interface Figure {
   id: string;
@@ -54,7 +45,7 @@ export class RunHeaderView {
     this.values.get("objective-name")!.title = objective?.file ?? "";
     show("run-optimizer", header ? `${header.optimizer} (seed ${header.seed})` : DASH);
     show("run-provider", header ? (header.provider ? `ONNX ${header.provider}` : "TypeScript") : DASH);
-    show("run-status", header ? STATUS_TEXT[header.status] : "No run yet");
+    show("run-status", header ? formatStatus(header.status) : "No run yet");
     this.values.get("run-status")!.dataset.status = header?.status ?? "none";
     show("run-iteration", header ? formatCount(header.iteration) : DASH);
     show("run-evaluations", header ? formatCount(header.evaluations) : DASH);
@@ -66,7 +57,7 @@ export class RunHeaderView {
     const fraction = header ? progressFraction(header) : null;
     this.progress.hidden = fraction === null;
     if (fraction !== null) this.progress.value = fraction;
-    setText(this.reason, header?.reason && header.status !== "running" ? `Ended: ${header.reason}` : "");
+    setText(this.reason, header?.reason && !isActive(header.status) ? `Ended: ${header.reason}` : "");
   }
 }
 

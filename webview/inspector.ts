@@ -5,7 +5,7 @@
 // progress arrives, so the view holds still until the next step.
 import type { InspectorData, RunStatus } from "../src/protocol";
 import { BarChart } from "./barChart";
-import { h, setText } from "./dom";
+import { fillTableBody, h, setText } from "./dom";
 import { formatCount, formatValue } from "./format";
 import type { ChartColors } from "./theme";
 
@@ -80,19 +80,10 @@ export class InspectorView {
 
     const entries = data.buffer.slice(-MAX_TABLE_ROWS);
     setText(this.caption, `${formatCount(data.buffer.length)} of ${formatCount(data.bufferCapacity)} queries behind the last estimate, oldest first`);
-    this.tableBody.replaceChildren(
-      ...entries.map((entry) =>
-        h(
-          "tr",
-          {},
-          h("td", {}, String(entry.age)),
-          h("td", {}, formatCount(entry.iteration)),
-          h("td", {}, String(entry.query)),
-          h("td", {}, formatValue(entry.value)),
-          h("td", { class: entry.advantage < 0 ? "negative" : "positive" }, formatValue(entry.advantage)),
-          h("td", {}, formatValue(entry.weight)),
-        ),
-      ),
+    fillTableBody(
+      this.tableBody,
+      entries.map((entry) => [String(entry.age), formatCount(entry.iteration), String(entry.query), formatValue(entry.value), formatValue(entry.advantage), formatValue(entry.weight)]),
+      (row, column) => (column === 4 ? (entries[row].advantage < 0 ? "negative" : "positive") : ""),
     );
     this.advantages.draw({
       values: entries.map((e) => e.advantage),

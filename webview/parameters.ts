@@ -4,7 +4,7 @@
 import type { VscodeButton } from "@vscode-elements/elements/dist/vscode-button/vscode-button.js";
 import type { ParameterSummary } from "../src/protocol";
 import { BarChart } from "./barChart";
-import { h, setText } from "./dom";
+import { fillTableBody, h, setText } from "./dom";
 import { formatCount, formatValue } from "./format";
 import type { ChartColors } from "./theme";
 
@@ -60,7 +60,7 @@ export class ParametersView {
     }
     const shown = parameters.head.length < parameters.dimension ? `first ${parameters.head.length} of ${formatCount(parameters.dimension)} coordinates` : `all ${parameters.dimension} coordinates`;
     setText(this.summary, `Best value ${formatValue(parameters.value)} at iteration ${formatCount(parameters.iteration)}; ${shown}.`);
-    this.tableBody.replaceChildren(...parameters.head.map((x, i) => h("tr", {}, h("th", { scope: "row" }, String(i)), h("td", {}, formatValue(x)))));
+    fillTableBody(this.tableBody, parameters.head.map((x, i) => [String(i), formatValue(x)]), undefined, true);
     const { min, max, counts } = parameters.histogram;
     this.histogram.draw({ values: counts, colors: colors.series[0], axisColor: colors.foreground });
     this.histogram.canvas.setAttribute("aria-label", `Histogram of ${formatCount(parameters.dimension)} coordinates from ${formatValue(min)} to ${formatValue(max)}`);

@@ -2,7 +2,7 @@
 // parameters describe, and choose which ones the convergence chart overlays.
 import type { RunSnapshot } from "../src/protocol";
 import { h, setText } from "./dom";
-import { formatCount, formatValue } from "./format";
+import { formatCount, formatStatus, formatValue } from "./format";
 
 export interface RunsListCallbacks {
   select(runId: string): void;
@@ -71,7 +71,7 @@ export class RunsList {
       row.show.checked = !hidden.includes(header.runId);
       row.show.setAttribute("aria-label", `Show ${header.label} on the convergence chart`);
       row.swatch.style.backgroundColor = colorOf(header.runId);
-      setText(row.status, header.status);
+      setText(row.status, formatStatus(header.status));
       setText(row.iterations, formatCount(header.iteration));
       setText(row.best, formatValue(header.bestValue));
       return row.element;

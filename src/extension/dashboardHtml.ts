@@ -24,8 +24,9 @@ export function createNonce(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => alphabet[byte % alphabet.length]).join("");
 }
 
+/** Safe as text and inside double-quoted attributes (single quotes may stay: the policy needs them). */
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
