@@ -152,6 +152,8 @@ export class Dashboard {
 
   private press(name: ControlName): void {
     const runId = this.store.selectedRun?.header.runId;
+    // The host's last error stays up until the user acts on it.
+    if (name === "start" || name === "compare") setText(this.messages, "");
     switch (name) {
       case "start": {
         const values = this.form.readStart();

@@ -6,6 +6,8 @@ export interface DashboardProbe {
   stats: Dashboard["stats"];
   /** Columns of a chart's data as uPlot holds them (x first), or null before the first draw. */
   chartData(chart: "convergence" | "diagnostics"): (number | null | undefined)[][] | null;
+  /** The x range a chart shows. */
+  chartRange(chart: "convergence" | "diagnostics"): { min: number; max: number } | null;
   state(): unknown;
   /** Draw whatever is pending now instead of at the next animation frame. */
   renderNow(): void;
@@ -24,6 +26,7 @@ export function exposeForTests(dashboard: Dashboard): void {
       const data = (chart === "convergence" ? dashboard.convergence : dashboard.diagnostics).plot.data;
       return data ? data.map((column) => Array.from(column as ArrayLike<number | null | undefined>)) : null;
     },
+    chartRange: (chart) => (chart === "convergence" ? dashboard.convergence : dashboard.diagnostics).plot.xRange,
     state: () => dashboard.store.state,
     renderNow: () => dashboard.render(),
   };

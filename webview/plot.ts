@@ -34,14 +34,24 @@ export class Plot {
   private plot: uPlot | null = null;
   private shape = "";
   private readonly resizeObserver: ResizeObserver;
+  /** The user dragged to zoom: new data must not reset the scales until a double click does. */
+  private zoomed = false;
 
   constructor(readonly container: HTMLElement) {
     this.resizeObserver = new ResizeObserver(() => this.fit());
     this.resizeObserver.observe(container);
+    // uPlot's own double-click handler restores the full range.
+    container.addEventListener("dblclick", () => (this.zoomed = false));
   }
 
   get data(): uPlot.AlignedData | null {
     return this.plot?.data ?? null;
+  }
+
+  /** The x range shown. */
+  get xRange(): { min: number; max: number } | null {
+    const x = this.plot?.scales.x;
+    return x && x.min !== undefined && x.max !== undefined ? { min: x.min, max: x.max } : null;
   }
 
   /**
@@ -52,12 +62,18 @@ export class Plot {
     if (!this.plot || shape !== this.shape) {
       this.plot?.destroy();
       this.shape = shape;
-      this.plot = new uPlot({ ...options(), ...this.size() }, data, this.container);
+      this.zoomed = false;
+      const built = options();
+      const noteZoom = (u: uPlot) => {
+        if (u.select.width > 0) this.zoomed = true;
+      };
+      const hooks = { ...built.hooks, setSelect: [...(built.hooks?.setSelect ?? []), noteZoom] };
+      this.plot = new uPlot({ ...built, hooks, ...this.size() }, data, this.container);
       return;
     }
     const plot = this.plot;
     // batch() draws now instead of in a microtask, so a render's cost is measured where it happens.
-    plot.batch(() => plot.setData(data));
+    plot.batch(() => plot.setData(data, !this.zoomed));
   }
 
   clear(): void {

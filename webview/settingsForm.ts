@@ -56,8 +56,8 @@ export class SettingsForm {
   private readonly compareList: HTMLElement;
   private readonly formMessage: HTMLElement;
   private schemas: OptimizerSchema[] = [];
-  /** Optimizer and schema the fields were built for. */
-  private builtFor: OptimizerSchema | null = null;
+  /** The schema the fields were built from, as JSON: a new snapshot with the same schema keeps the fields (and the focus). */
+  private builtFor = "";
   private comparedNames = "";
 
   /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares. */
@@ -110,7 +110,11 @@ export class SettingsForm {
     this.schemas = schemas;
     this.renderOptimizerChoices();
     const schema = this.selectedSchema;
-    if (schema !== this.builtFor) this.buildHyperparameters(schema);
+    const built = JSON.stringify(schema);
+    if (built !== this.builtFor) {
+      this.builtFor = built;
+      this.buildHyperparameters(schema);
+    }
     this.renderCompareChoices();
   }
 
@@ -193,7 +197,6 @@ export class SettingsForm {
   }
 
   private buildHyperparameters(schema: OptimizerSchema | null): void {
-    this.builtFor = schema;
     if (!schema) {
       this.hyperparameters.replaceChildren();
       return;

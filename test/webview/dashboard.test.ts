@@ -166,6 +166,28 @@ describe("dashboard webview in Chromium", function () {
     assert.deepEqual(await dashboard.waitForPosted("setAxis"), { type: "setAxis", view: { x: "evaluations", y: "linear" } });
   });
 
+  it("keeps a zoomed range while the run goes on; a double click shows everything again", async () => {
+    await dashboard.send(snapshotMessage(), ...zoar.progress.slice(0, 15));
+    const range = () => dashboard.page.evaluate(() => window.zoarDashboard!.chartRange("convergence"));
+    const plotArea = await dashboard.page.locator("#convergence-chart .u-over").boundingBox();
+    assert.ok(plotArea);
+    const y = plotArea.y + plotArea.height / 2;
+    await dashboard.page.mouse.move(plotArea.x + plotArea.width * 0.3, y);
+    await dashboard.page.mouse.down();
+    await dashboard.page.mouse.move(plotArea.x + plotArea.width * 0.6, y, { steps: 5 });
+    await dashboard.page.mouse.up();
+    const zoomed = await range();
+    assert.ok(zoomed && zoomed.min > 20 && zoomed.max < 120, JSON.stringify(zoomed));
+
+    await dashboard.send(...zoar.progress.slice(15));
+    assert.deepEqual(await range(), zoomed, "new points do not reset the zoom");
+    assert.equal((await dashboard.chartData("convergence"))[0].length, 300, "but they are in the chart");
+
+    await dashboard.page.locator("#convergence-chart .u-over").dblclick();
+    await dashboard.send(zoar.progress[zoar.progress.length - 1]);
+    assert.equal((await range())?.max, 299);
+  });
+
   it("leaves values at or below zero off the log axis and says so", async () => {
     const series = structuredClone(zoar.series);
     series.value[10] = 0;
@@ -327,10 +349,14 @@ describe("dashboard webview in Chromium", function () {
     assert.equal(await dashboard.text("#run-iteration"), "300");
   });
 
-  it("shows the host's errors", async () => {
+  it("shows the host's errors until the user starts again", async () => {
     await dashboard.send(snapshotMessage(), { type: "error", message: "The objective failed to load: examples/quadratic.ts:3:7 Unexpected token" });
     assert.equal(await dashboard.text("#messages"), "The objective failed to load: examples/quadratic.ts:3:7 Unexpected token");
     assert.equal(await dashboard.page.locator("#messages").getAttribute("role"), "alert");
+    await dashboard.send(snapshotMessage());
+    assert.match(await dashboard.text("#messages"), /failed to load/, "a snapshot does not hide it");
+    await dashboard.page.locator("#start").click();
+    assert.equal(await dashboard.text("#messages"), "");
   });
 
   it("is held to its Content-Security-Policy: an inline script is refused and reported", async () => {
@@ -355,10 +381,13 @@ describe("dashboard webview in Chromium", function () {
   for (const theme of ["light", "dark"] as const) {
     it(`renders in the ${theme} theme (screenshot kept in test-artifacts/webview)`, async () => {
       const vanilla = recordRun({ optimizer: "vanilla", iterations: 300, runId: "vanilla-7", label: "vanilla #2" });
-      await dashboard.setTheme(theme);
       // The host selects the run it starts; its progress then fills the header, inspector and parameters.
       await dashboard.send(snapshotMessage([runSnapshot(vanilla, "done")], { selectedRunId: zoar.runId }), ...zoar.progress);
       assert.equal(await dashboard.text("#run-optimizer"), "zoar (seed 7)");
+      // A theme change redraws with the theme's colors (the first run is drawn in --vscode-charts-blue).
+      await dashboard.setTheme(theme);
+      const blue = theme === "light" ? "rgb(26, 133, 255)" : "rgb(55, 148, 255)";
+      await dashboard.page.waitForFunction((blue) => getComputedStyle(document.querySelector("#runs-table .swatch")!).backgroundColor === blue, blue);
       const background = await dashboard.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(background, theme === "light" ? "rgb(255, 255, 255)" : "rgb(31, 31, 31)");
       const file = await dashboard.screenshot(`dashboard-${theme}.png`);
