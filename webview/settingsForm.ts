@@ -37,7 +37,6 @@ function textField(id: string, label: string, help: string, value: string, place
   input.id = id;
   input.value = value;
   input.placeholder = placeholder;
-  input.setAttribute("aria-describedby", `${id}-help ${messageId(id)}`);
   return h(
     "div",
     { class: "field" },
@@ -142,10 +141,9 @@ export class SettingsForm {
     return { optimizers: [...this.form.compare], ...settings };
   }
 
-  /** Show a message next to a field (a host's answer naming it), or under the form. */
+  /** Show a message next to a field (a host's answer naming it), or under the form when no field has that name. */
   showFieldError(field: string | undefined, message: string): void {
-    const target = field ? document.getElementById(messageId(fieldIdOf(field))) : null;
-    if (target) setText(target, message);
+    if (field && document.getElementById(messageId(fieldIdOf(field)))) this.rejectWith({ [field]: message });
     else this.showMessage(message, true);
   }
 
@@ -223,7 +221,6 @@ export class SettingsForm {
       box.id = id;
       box.checked = text === "true";
       box.label = field.label;
-      box.setAttribute("aria-describedby", `${id}-help`);
       box.addEventListener("change", () => remember(String(box.checked)));
       return h("div", { class: "field checkbox" }, box, h("p", { class: "help", id: `${id}-help` }, help));
     }
