@@ -47,6 +47,24 @@ function textField(id: string, label: string, help: string, value: string, place
   );
 }
 
+/**
+ * The advanced hyperparameters behind a toggle button. Not a <details>: the
+ * selects inside read their options' innerText, which a closed <details>
+ * (content-visibility: hidden) leaves empty; a hidden element does not.
+ */
+function disclosure(fields: HTMLElement[]): HTMLElement[] {
+  const toggle = h("button", { type: "button", id: "advanced-toggle", class: "disclosure", "aria-expanded": "false", "aria-controls": "advanced-hyperparameters" }, "Advanced");
+  const region = h("div", { id: "advanced-hyperparameters", role: "group", "aria-label": "Advanced hyperparameters", hidden: true }, ...fields);
+  toggle.addEventListener("click", () => showAdvanced(toggle.getAttribute("aria-expanded") !== "true"));
+  return [toggle, region];
+}
+
+function showAdvanced(open: boolean): void {
+  document.getElementById("advanced-toggle")?.setAttribute("aria-expanded", String(open));
+  const region = document.getElementById("advanced-hyperparameters");
+  if (region) region.hidden = !open;
+}
+
 export class SettingsForm {
   readonly element: HTMLElement;
   private readonly optimizerSelect: VscodeSingleSelect;
@@ -162,8 +180,7 @@ export class SettingsForm {
       const input = document.getElementById(id);
       input?.setAttribute("invalid", "");
       // A bad field in the folded section must be seen.
-      const folded = input?.closest("details");
-      if (folded) folded.open = true;
+      if (input?.closest("#advanced-hyperparameters")) showAdvanced(true);
       first ??= input;
     }
     this.showMessage(`Fix ${Object.keys(errors).length === 1 ? "the field" : "the fields"} marked above.`, true);
@@ -202,10 +219,7 @@ export class SettingsForm {
     const texts = fieldTexts(schema, this.form);
     const element = (field: HyperparameterField) => this.fieldElement(schema, field, texts[field.key]);
     const advanced = schema.fields.filter((field) => field.advanced);
-    this.hyperparameters.replaceChildren(
-      ...schema.fields.filter((field) => !field.advanced).map(element),
-      ...(advanced.length > 0 ? [h("details", { id: "advanced-hyperparameters" }, h("summary", {}, "Advanced"), ...advanced.map(element))] : []),
-    );
+    this.hyperparameters.replaceChildren(...schema.fields.filter((field) => !field.advanced).map(element), ...(advanced.length > 0 ? disclosure(advanced.map(element)) : []));
   }
 
   private fieldElement(schema: OptimizerSchema, field: HyperparameterField, text: string): HTMLElement {
@@ -227,8 +241,8 @@ export class SettingsForm {
     if (field.kind === "choice") {
       const select = document.createElement("vscode-single-select");
       select.id = id;
-      select.replaceChildren(...(field.choices ?? []).map((choice) => h("vscode-option", { value: choice }, choice)));
-      select.value = text;
+      // Marking the option selected (rather than setting value) works before the select is in the page.
+      select.replaceChildren(...(field.choices ?? []).map((choice) => h("vscode-option", { value: choice, selected: choice === text }, choice)));
       select.addEventListener("change", () => remember(select.value));
       return h("div", { class: "field" }, h("vscode-label", { for: id }, field.label), select, h("p", { class: "help", id: `${id}-help` }, help));
     }

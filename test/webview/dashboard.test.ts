@@ -239,8 +239,12 @@ describe("dashboard webview in Chromium", function () {
     await dashboard.type("seed", "42");
     await dashboard.type("stop-iterations", "500");
     await dashboard.type("stop-evaluations", "6000");
-    await dashboard.page.locator("#advanced-hyperparameters summary").click();
+    await dashboard.page.locator("#advanced-toggle").click();
     await dashboard.page.locator("#hp-amsgrad").click();
+    assert.equal(await dashboard.page.locator("#hp-sampler").evaluate((select) => (select as HTMLElement & { value: string }).value), "gaussian");
+    assert.equal((await dashboard.page.locator("#hp-sampler .text").first().textContent())?.trim(), "gaussian", "the select shows its value");
+    await dashboard.page.locator("#hp-sampler").click();
+    await dashboard.page.locator("#hp-sampler").getByRole("option", { name: "sphere" }).click();
     await dashboard.clearPosted();
     await dashboard.page.locator("#start").click();
     const start = (await dashboard.waitForPosted("start")) as StartMessage;
@@ -248,7 +252,7 @@ describe("dashboard webview in Chromium", function () {
       type: "start",
       requestId: start.requestId,
       optimizer: "zoar",
-      overrides: { lr: 0.01, queries: 20, amsgrad: true },
+      overrides: { lr: 0.01, queries: 20, amsgrad: true, sampler: "sphere" },
       seed: 42,
       stop: { iterations: 500, evaluations: 6000 },
     });
@@ -265,6 +269,13 @@ describe("dashboard webview in Chromium", function () {
     await dashboard.page.keyboard.press("Enter");
     const start = (await dashboard.waitForPosted("start")) as StartMessage;
     assert.deepEqual({ ...start, requestId: 0 }, { type: "start", requestId: 0, optimizer: "zoar", overrides: {}, seed: 1, stop: { iterations: 1000 } });
+
+    // The host's answer about a folded field unfolds it.
+    assert.ok(!(await dashboard.page.locator("#hp-eps").isVisible()));
+    await dashboard.send({ type: "response", requestId: start.requestId, ok: false, field: "eps", message: "Invalid eps: must be > 0 for adaptive updates" });
+    assert.ok(await dashboard.page.locator("#hp-eps").isVisible());
+    assert.equal(await dashboard.text("#hp-eps-message"), "Invalid eps: must be > 0 for adaptive updates");
+    assert.equal(await dashboard.page.locator("#advanced-toggle").getAttribute("aria-expanded"), "true");
   });
 
   it("shows a message next to each bad field and posts nothing", async () => {
