@@ -38,6 +38,9 @@ export type HyperparameterKey =
 
 export type HyperparameterValue = number | boolean | string;
 
+/** Hyperparameters that differ from an optimizer's defaults, typed as the engine's configuration. */
+export type HyperparameterOverrides = Partial<Pick<OptimizerConfig, HyperparameterKey>>;
+
 interface FieldRuleBase {
   /** Advanced fields sit in a section the form shows folded. */
   advanced?: boolean;
@@ -390,7 +393,7 @@ export interface StartMessage {
   requestId: number;
   optimizer: string;
   /** Hyperparameters that differ from the optimizer's defaults. */
-  overrides: Partial<Record<HyperparameterKey, HyperparameterValue>>;
+  overrides: HyperparameterOverrides;
   seed: number;
   stop: StopSettings;
 }
@@ -491,16 +494,17 @@ function stopSettings(message: Record<string, unknown>): StopSettings {
   return stop;
 }
 
-function overrides(message: Record<string, unknown>): StartMessage["overrides"] {
+function overrides(message: Record<string, unknown>): HyperparameterOverrides {
   const given = record(message.overrides, "overrides");
-  const result: StartMessage["overrides"] = {};
+  // Each value is checked against its key's rule below, so it has the configuration's type.
+  const result: Record<string, HyperparameterValue> = {};
   for (const [key, value] of Object.entries(given)) {
     if (!isHyperparameterKey(key)) reject(`overrides.${key} is not a hyperparameter`);
     const problem = checkHyperparameter(key, value);
     if (problem) reject(`overrides.${key} ${problem}`);
     result[key] = value as HyperparameterValue;
   }
-  return result;
+  return result as HyperparameterOverrides;
 }
 
 function chartView(message: Record<string, unknown>): ChartView {

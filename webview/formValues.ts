@@ -2,7 +2,7 @@
 // with a message per field that is not acceptable. Pure: no DOM.
 import {
   type HyperparameterField,
-  type HyperparameterKey,
+  type HyperparameterOverrides,
   type HyperparameterValue,
   type OptimizerSchema,
   type StopSettings,
@@ -41,7 +41,7 @@ export type FieldErrors = Record<string, string>;
 
 export interface RunValues {
   optimizer: string;
-  overrides: Partial<Record<HyperparameterKey, HyperparameterValue>>;
+  overrides: HyperparameterOverrides;
   seed: number;
   stop: StopSettings;
 }
@@ -73,14 +73,15 @@ export function readRunSettings(form: FormState): { seed: number; stop: StopSett
 export function readOverrides(schema: OptimizerSchema, form: FormState): { overrides: RunValues["overrides"] } | { errors: FieldErrors } {
   const texts = fieldTexts(schema, form);
   const errors: FieldErrors = {};
-  const overrides: RunValues["overrides"] = {};
+  // Values that pass checkHyperparameter have their configuration field's type.
+  const overrides: Record<string, HyperparameterValue> = {};
   for (const field of schema.fields) {
     const value = fieldValue(field, texts[field.key]);
     const problem = checkHyperparameter(field.key, value);
     if (problem) errors[field.key] = problem;
     else if (value !== field.default) overrides[field.key] = value;
   }
-  return Object.keys(errors).length > 0 ? { errors } : { overrides };
+  return Object.keys(errors).length > 0 ? { errors } : { overrides: overrides as HyperparameterOverrides };
 }
 
 /** Why one field's text is not acceptable, or null (for messages while typing). */
