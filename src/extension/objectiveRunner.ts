@@ -1,0 +1,266 @@
+// The live runs of one objective: one at a time, the others of a comparison
+// queued behind it. Each run executes in a worker (the launcher is the run
+// layer's RunController); this class only forwards commands and turns the
+// worker's events into the session's view model and into events for the
+// status bar, the log and notifications. No vscode import.
+import * as path from "node:path";
+import type { RunProgress, RunResult, RunSettings, RunStarted } from "../run/types";
+import type { InspectorData, ParameterSummary } from "../protocol";
+import { inspectorFromSummary, progressHeader, providerLabel, resultHeader, runLabel, startingHeader, stopSettingsOf, tracePointOf } from "./runView";
+import type { ObjectiveSession } from "./session";
+
+/** What the runner needs of a started run (RunController has this shape). */
+export interface RunHandle {
+  readonly runDir: string;
+  readonly finished: Promise<RunResult>;
+  onStarted(listener: (started: RunStarted) => void): () => void;
+  onProgress(listener: (progress: RunProgress) => void): () => void;
+  pause(): void;
+  resume(): void;
+  step(): void;
+  stop(): void;
+}
+
+export type RunLauncher = (settings: RunSettings) => RunHandle;
+
+/** Inspector and parameters read back from a run's checkpoint. */
+export interface RunDetails {
+  inspector?: InspectorData;
+  parameters?: ParameterSummary;
+}
+
+export type RunCommandName = "pause" | "resume" | "step" | "stop";
+
+export interface RunEventBase {
+  objectiveFile: string;
+  runId: string;
+  optimizer: string;
+}
+
+export interface RunEvents {
+  /** A run's worker is being started (its objective loads next). */
+  launched?(event: RunEventBase): void;
+  started?(event: RunEventBase & { started: RunStarted }): void;
+  progress?(event: RunEventBase & { progress: RunProgress }): void;
+  finished?(event: RunEventBase & { result: RunResult }): void;
+  /** A runner-side problem that is not a run's own failure (reading a checkpoint, a listener that threw). */
+  problem?(message: string): void;
+}
+
+export interface RunnerOptions {
+  launch: RunLauncher;
+  events?: RunEvents;
+  /** Reads inspector and parameters from a run folder's checkpoint. */
+  readDetails?: (runId: string, runDir: string) => Promise<RunDetails>;
+  /** Least time between checkpoint reads for a running run's best parameters. */
+  parametersRefreshMs?: number;
+}
+
+interface LiveRun {
+  runId: string;
+  optimizer: string;
+  settings: RunSettings;
+  handle: RunHandle | undefined;
+  lastDetailsRead: number;
+}
+
+export const DEFAULT_PARAMETERS_REFRESH_MS = 5000;
+
+export class BusyError extends Error {
+  override readonly name = "BusyError";
+}
+
+export class ObjectiveRunner {
+  private readonly queue: LiveRun[] = [];
+  private active: LiveRun | undefined;
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly events: RunEvents;
+
+  constructor(
+    private readonly session: ObjectiveSession,
+    private readonly options: RunnerOptions,
+  ) {
+    this.events = options.events ?? {};
+  }
+
+  get objectiveFile(): string {
+    return this.session.objectiveFile;
+  }
+
+  /** A run is going or waiting to. */
+  get busy(): boolean {
+    return this.active !== undefined || this.queue.length > 0;
+  }
+
+  /** The run in progress, if any. */
+  get activeRunId(): string | undefined {
+    return this.active?.runId;
+  }
+
+  /** Whether `runId` is this window's and not finished (running, paused or queued). */
+  isLive(runId: string): boolean {
+    return this.active?.runId === runId || this.queue.some((run) => run.runId === runId);
+  }
+
+  /**
+   * Queues runs, one after another. Each settings object names its run folder
+   * (so the run ids are known now). Throws BusyError while runs are going.
+   */
+  start(plan: readonly RunSettings[]): string[] {
+    if (this.busy) throw new BusyError("a run of this objective is in progress; stop it first");
+    const created = new Date().toISOString();
+    const runs = plan.map((settings) => {
+      if (settings.runDir === undefined) throw new Error("each planned run needs its runDir");
+      const runId = path.basename(settings.runDir);
+      const stop = stopSettingsOf(settings.stop ?? {});
+      const header = startingHeader({ runId, label: runLabel(settings.optimizer, 0), optimizer: settings.optimizer, seed: settings.seed ?? 0, stop });
+      return { runId, header, runDir: settings.runDir, created, settings };
+    });
+    this.session.addLiveRuns(runs);
+    for (const { runId, settings } of runs) this.queue.push({ runId, optimizer: settings.optimizer, settings, handle: undefined, lastDetailsRead: -Infinity });
+    this.launchNext();
+    return runs.map((run) => run.runId);
+  }
+
+  /** Applies a run command; false when `runId` is not one of this window's live runs. */
+  command(runId: string, name: RunCommandName): boolean {
+    if (this.active?.runId === runId && this.active.handle) {
+      this.active.handle[name]();
+      return true;
+    }
+    const queued = this.queue.findIndex((run) => run.runId === runId);
+    if (queued < 0) return false;
+    if (name === "stop") this.cancel(this.queue.splice(queued, 1), "cancelled before it started");
+    return true;
+  }
+
+  /** Stops the run in progress and cancels those waiting. */
+  stopAll(): void {
+    this.cancel(this.queue.splice(0), "cancelled before it started");
+    this.active?.handle?.stop();
+  }
+
+  /** Resolves once no run is going or waiting. */
+  whenIdle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private cancel(runs: LiveRun[], reason: string): void {
+    for (const run of runs) this.session.updateHeader(run.runId, (header) => ({ ...header, status: "stopped", reason }));
+    if (!this.busy) this.settleIdle();
+  }
+
+  private launchNext(): void {
+    const run = this.queue.shift();
+    if (!run) {
+      this.active = undefined;
+      this.settleIdle();
+      return;
+    }
+    this.active = run;
+    this.session.follow(run.runId);
+    this.emit(() => this.events.launched?.(this.base(run)));
+    let handle: RunHandle;
+    try {
+      handle = this.options.launch(run.settings);
+    } catch (error) {
+      // The worker could not even start: end this run as failed and go on.
+      this.finish(run, failedToLaunch(error, run.settings));
+      return;
+    }
+    run.handle = handle;
+    handle.onStarted((started) => this.onStarted(run, started));
+    handle.onProgress((progress) => this.onProgress(run, progress));
+    handle.finished.then(
+      (result) => this.finish(run, result),
+      (error: unknown) => this.finish(run, failedToLaunch(error, run.settings)),
+    );
+  }
+
+  private onStarted(run: LiveRun, started: RunStarted): void {
+    const { objective } = started.config;
+    this.session.setObjectiveInfo({ name: objective.name, dimension: objective.dimension, description: objective.description });
+    this.session.setRunDir(run.runId, started.runDir);
+    this.session.updateHeader(run.runId, (header) => ({ ...header, status: "running", provider: providerLabel(started.provider) }));
+    this.emit(() => this.events.started?.({ ...this.base(run), started }));
+  }
+
+  private onProgress(run: LiveRun, progress: RunProgress): void {
+    this.session.appendTrace(run.runId, progress.trace.map(tracePointOf));
+    this.session.updateHeader(run.runId, (header) => progressHeader(header, progress));
+    this.session.setInspector(run.runId, inspectorFromSummary(run.runId, progress.inspection));
+    this.refreshParameters(run, false);
+    this.emit(() => this.events.progress?.({ ...this.base(run), progress }));
+  }
+
+  /** The best parameters live in the checkpoint; read them now and then while the run is selected, and at its end. */
+  private refreshParameters(run: LiveRun, final: boolean): void {
+    const read = this.options.readDetails;
+    const runDir = this.session.runDir(run.runId);
+    if (!read || !runDir) return;
+    const now = performance.now();
+    const every = this.options.parametersRefreshMs ?? DEFAULT_PARAMETERS_REFRESH_MS;
+    if (!final && (this.session.selectedRunId !== run.runId || now - run.lastDetailsRead < every)) return;
+    run.lastDetailsRead = now;
+    read(run.runId, runDir).then(
+      (details) => {
+        // A live run's inspector comes from its progress events, fresher than the checkpoint's.
+        if (details.parameters) this.session.setParameters(run.runId, details.parameters);
+        if (final && details.inspector) this.session.setInspector(run.runId, details.inspector);
+      },
+      (error: unknown) => this.events.problem?.(`could not read the checkpoint of run ${run.runId}: ${messageOf(error)}`),
+    );
+  }
+
+  private finish(run: LiveRun, result: RunResult): void {
+    this.session.updateHeader(run.runId, (header) => resultHeader(header, result));
+    if (result.runDir) {
+      this.session.setRunDir(run.runId, result.runDir);
+      this.refreshParameters(run, true);
+    }
+    this.emit(() => this.events.finished?.({ ...this.base(run), result }));
+    // A run that could not even load its objective fails the same way for every optimizer: do not try the rest.
+    if (result.status === "failed" && result.runDir === undefined) this.cancel(this.queue.splice(0), "not started: the run before it could not load the objective");
+    this.launchNext();
+  }
+
+  private settleIdle(): void {
+    if (this.busy) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private base(run: LiveRun): RunEventBase {
+    return { objectiveFile: this.objectiveFile, runId: run.runId, optimizer: run.optimizer };
+  }
+
+  /** A listener that throws must not stop the runs. */
+  private emit(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.events.problem?.(`a run listener failed: ${messageOf(error)}`);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function failedToLaunch(error: unknown, settings: RunSettings): RunResult {
+  return {
+    status: "failed",
+    reason: "error",
+    runDir: undefined,
+    iterations: 0,
+    evaluations: 0,
+    bestValue: NaN,
+    bestIteration: -1,
+    finalValue: NaN,
+    elapsedMs: 0,
+    provider: undefined,
+    error: { message: `the run of ${settings.optimizer} could not start: ${messageOf(error)}` },
+    finished: new Date().toISOString(),
+  };
+}
