@@ -1,0 +1,119 @@
+// What the host does with each message a dashboard webview posts. Every
+// message is checked by validateWebviewMessage first; one that fails is
+// logged and ignored. A handler that throws is logged too, and a request
+// (start, compare, saveParameters) then gets an answer with ok: false, so
+// nothing a webview sends can take the extension host down. No vscode import:
+// the panel supplies the host functions, the tests fakes.
+import { type HostMessage, type ResponseMessage, type WebviewMessage, validateWebviewMessage } from "../protocol";
+import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
+import type { RunAvailability } from "./session";
+import { type RunRequest, type ZoarSettings, compareRequests } from "./settings";
+
+export interface DashboardHost {
+  post(message: HostMessage): void;
+  /** Posts a full snapshot (on "ready"). */
+  sendSnapshot(): void;
+  availability(): RunAvailability;
+  settings(): ZoarSettings;
+  /** Saves a run's best parameters where the settings say; resolves with what to tell the user, rejects when it failed. */
+  saveParameters(runId: string, runDir: string): Promise<string>;
+  log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+}
+
+type Reply = Omit<ResponseMessage, "type" | "requestId">;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class DashboardMessages {
+  constructor(
+    private readonly hub: ObjectiveHub,
+    private readonly entry: ObjectiveEntry,
+    private readonly host: DashboardHost,
+  ) {}
+
+  /** Handles one raw message from the webview; never throws. Resolves once any answer has been posted. */
+  async receive(raw: unknown): Promise<void> {
+    let message: WebviewMessage;
+    try {
+      const checked = validateWebviewMessage(raw);
+      if ("error" in checked) {
+        this.host.log.warn(`dashboard message rejected (${checked.error}): ${preview(raw)}`);
+        return;
+      }
+      message = checked;
+    } catch (error) {
+      this.host.log.warn(`dashboard message rejected (${messageOf(error)})`);
+      return;
+    }
+    const requestId = "requestId" in message ? message.requestId : undefined;
+    try {
+      const reply = await this.handle(message);
+      if (requestId !== undefined && reply) this.host.post({ type: "response", requestId, ...reply });
+    } catch (error) {
+      this.host.log.error(`handling the dashboard's ${message.type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (requestId !== undefined) this.host.post({ type: "response", requestId, ok: false, message: `${message.type} failed: ${messageOf(error)}` });
+    }
+  }
+
+  private async handle(message: WebviewMessage): Promise<Reply | undefined> {
+    const { session, runner } = this.entry;
+    switch (message.type) {
+      case "ready":
+        this.host.sendSnapshot();
+        return undefined;
+      case "start":
+        return this.startRuns([{ optimizer: message.optimizer, overrides: message.overrides, seed: message.seed, stop: message.stop }]);
+      case "compare":
+        return this.startRuns(compareRequests(message.optimizers, this.host.settings(), message.seed, message.stop));
+      case "pause":
+      case "resume":
+      case "step":
+      case "stop":
+        if (!runner.command(message.runId, message.type)) this.host.log.warn(`${message.type} ignored: run ${message.runId} is not going in this window`);
+        return undefined;
+      case "saveParameters":
+        return this.saveParameters(message.runId);
+      case "selectRun":
+        if (session.select(message.runId)) this.hub.loadDetails(this.entry, message.runId);
+        else this.host.log.warn(`selectRun ignored: no run ${message.runId} in this dashboard`);
+        return undefined;
+      case "setAxis":
+        session.setView(message.view);
+        return undefined;
+    }
+  }
+
+  private startRuns(requests: RunRequest[]): Reply {
+    const availability = this.host.availability();
+    if (!availability.canRun) return { ok: false, message: availability.canRunReason ?? "Runs cannot start here." };
+    const outcome = this.hub.startRuns(this.entry, requests, this.host.settings());
+    if (!outcome.ok) return outcome;
+    const names = requests.map((request) => request.optimizer);
+    this.host.log.info(`queued ${names.join(", ")} on ${this.entry.objectiveFile} (runs ${outcome.runIds.join(", ")})`);
+    const message = names.length === 1 ? `Started ${names[0]}.` : `Started ${names.length} runs, one after another: ${names.join(", ")}.`;
+    return { ok: true, message, runIds: outcome.runIds };
+  }
+
+  private async saveParameters(runId: string): Promise<Reply> {
+    const runDir = this.entry.session.runDir(runId);
+    if (!runDir) return { ok: false, message: "This run has no folder yet: it never started." };
+    try {
+      return { ok: true, message: await this.host.saveParameters(runId, runDir) };
+    } catch (error) {
+      return { ok: false, message: messageOf(error) };
+    }
+  }
+}
+
+/** The start of a rejected message, for the log (never the whole of a large one). */
+function preview(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = String(raw);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
