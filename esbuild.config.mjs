@@ -33,6 +33,8 @@ const webview = {
 
 const builds = [
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  // The VS Code extension host's entry ("main" in package.json); `vscode` is provided by the host at run time.
+  { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist" },
   // Worker threads and the SDK objectives are compiled with: the code looks for them beside its own bundle.
   {
     ...node,

@@ -1,0 +1,72 @@
+// The extension's entry: registers the commands, the dashboard serializer,
+// the CodeLens, the status bar and the run log, and stops every run when the
+// extension is deactivated. Runs execute in worker threads started from the
+// bundles beside this one (dist/run-worker.js, dist/objective-worker.js).
+import * as vscode from "vscode";
+import { registerCommands } from "./commands";
+import { DASHBOARD_VIEW_TYPE } from "./commandIds";
+import { Configuration } from "./configuration";
+import { ObjectiveCodeLensProvider } from "./codeLens";
+import { Dashboards, workspaceFolderRefs } from "./dashboards";
+import { trackObjectiveEditor } from "./editorContext";
+import { ObjectiveHub } from "./objectiveHub";
+import { saveParameters } from "./paramsSaving";
+import { displayPathOf } from "./panelState";
+import { bundledScripts, createRunLauncher } from "./runLauncher";
+import { RunMonitor } from "./runMonitor";
+import { runAvailability } from "./workspaceTrust";
+
+/** How long deactivation waits for stopped runs to write their checkpoint and result. */
+const STOP_WAIT_MS = 5000;
+
+let running: ObjectiveHub | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel("zoar", { log: true });
+  const configuration = new Configuration(log);
+  const monitor = new RunMonitor(log);
+  const scripts = bundledScripts(vscode.Uri.joinPath(context.extensionUri, "dist").fsPath);
+  const hub = new ObjectiveHub({
+    launch: createRunLauncher(scripts),
+    events: monitor,
+    displayPath: (file) => displayPathOf(file, workspaceFolderRefs()),
+    runsDirOf: (file) => configuration.runsDirOf(file),
+  });
+  running = hub;
+  const dashboards = new Dashboards(hub, {
+    extensionUri: context.extensionUri,
+    hub,
+    log,
+    availability: runAvailability,
+    settings: (file) => configuration.read(file),
+    saveParameters: (runDir, objectiveFile) => saveParameters(runDir, configuration.read(objectiveFile).paramsLocation),
+  });
+  const codeLens = new ObjectiveCodeLensProvider((document) => configuration.read(document.uri.fsPath).codeLens);
+
+  context.subscriptions.push(
+    log,
+    monitor,
+    dashboards,
+    codeLens,
+    ...registerCommands({ hub, dashboards, configuration, log }),
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),
+    vscode.languages.registerCodeLensProvider({ language: "typescript", scheme: "file" }, codeLens),
+    trackObjectiveEditor(),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info("workspace trusted: objectives can run");
+      dashboards.refreshAll();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("zoar.codeLens")) codeLens.refresh();
+    }),
+  );
+  log.info(`zoar activated; runs use ${scripts.runWorker}`);
+}
+
+export async function deactivate(): Promise<void> {
+  const hub = running;
+  running = undefined;
+  if (!hub) return;
+  // Stopped runs write a final checkpoint, so each stays resumable.
+  await Promise.race([hub.stopAll(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))]);
+}
