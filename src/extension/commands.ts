@@ -80,13 +80,8 @@ class ZoarCommands {
       placeHolder: `Check the optimizers to run one after another: seed ${settings.seed}, ${settings.iterations} iterations`,
     });
     if (!picked || picked.length === 0) return;
-    await this.startRuns(
-      file,
-      compareRequests(
-        picked.map((item) => item.label),
-        settings,
-      ),
-    );
+    const optimizers = picked.map((item) => item.label);
+    await this.startRuns(file, compareRequests(optimizers, settings));
   }
 
   openDashboard(arg: unknown): void {

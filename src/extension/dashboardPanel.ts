@@ -48,6 +48,7 @@ export function dashboardTitle(objectiveFile: string): string {
 export class DashboardPanel implements vscode.Disposable {
   private ready = false;
   private disposed = false;
+  private wasVisible: boolean;
   private readonly pacer: UpdatePacer;
   private readonly messages: DashboardMessages;
   private readonly disposables: vscode.Disposable[] = [];
@@ -66,6 +67,7 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly services: PanelServices,
   ) {
     const { webview } = panel;
+    this.wasVisible = panel.visible;
     webview.options = webviewOptions(services.extensionUri);
     panel.title = dashboardTitle(entry.objectiveFile);
     panel.iconPath = {
@@ -88,7 +90,9 @@ export class DashboardPanel implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => void this.messages.receive(raw)),
       panel.onDidChangeViewState(() => {
-        if (panel.visible) this.postSnapshot();
+        // Shown again: everything, since updates were held back while hidden (focus changes alone send nothing).
+        if (panel.visible && !this.wasVisible) this.postSnapshot();
+        this.wasVisible = panel.visible;
       }),
       panel.onDidDispose(() => this.dispose()),
       { dispose: entry.session.onDidChange(() => this.pacer.request()) },
@@ -113,6 +117,10 @@ export class DashboardPanel implements vscode.Disposable {
     if (!this.ready || this.disposed) return;
     const snapshot = this.entry.session.snapshot(this.services.availability(), optimizerList());
     this.post({ type: "snapshot", snapshot });
+  }
+
+  postError(message: string): void {
+    if (this.ready) this.post({ type: "error", message });
   }
 
   private html(): string {

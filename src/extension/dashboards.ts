@@ -2,6 +2,7 @@
 // window reload: VS Code gives the serializer the panel and the state the
 // webview last stored, which names the objective; the dashboard then shows
 // that objective's stored runs again from its runs folder.
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { DashboardPanel, type PanelServices } from "./dashboardPanel";
 import type { ObjectiveHub } from "./objectiveHub";
@@ -48,8 +49,9 @@ export class Dashboards implements vscode.WebviewPanelSerializer, vscode.Disposa
     return [...this.panels.values()].find((dashboard) => dashboard.panel.active);
   }
 
-  find(objectiveFile: string): DashboardPanel | undefined {
-    return this.panels.get(this.hub.get(objectiveFile).objectiveFile);
+  /** Shows a message in an objective's dashboard, if one is open (a run of it failed). */
+  showError(objectiveFile: string, message: string): void {
+    this.panels.get(path.resolve(objectiveFile))?.postError(message);
   }
 
   /** Every dashboard again, e.g. after Workspace Trust was granted. */

@@ -28,5 +28,10 @@ export function trackObjectiveEditor(): vscode.Disposable {
       if (event.document === vscode.window.activeTextEditor?.document) later();
     }),
   ];
-  return { dispose: () => (clearTimeout(timer), subscriptions.forEach((s) => s.dispose())) };
+  return {
+    dispose: () => {
+      clearTimeout(timer);
+      for (const subscription of subscriptions) subscription.dispose();
+    },
+  };
 }

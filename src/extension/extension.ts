@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     settings: (file) => configuration.read(file),
     saveParameters: (runDir, objectiveFile) => saveParameters(runDir, configuration.read(objectiveFile).paramsLocation),
   });
+  monitor.onRunFailed((event, error) => dashboards.showError(event.objectiveFile, `${event.optimizer} failed: ${error.message}`));
   const codeLens = new ObjectiveCodeLensProvider((document) => configuration.read(document.uri.fsPath).codeLens);
 
   context.subscriptions.push(

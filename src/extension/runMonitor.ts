@@ -26,6 +26,7 @@ export class RunMonitor implements RunEvents, vscode.Disposable {
   private readonly runs = new Map<string, ActiveRun>();
   /** The run the status bar shows: the one that reported last. */
   private shown: string | undefined;
+  private readonly failureListeners = new Set<(event: RunEventBase, error: RunErrorRecord) => void>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.item = vscode.window.createStatusBarItem("zoar.run", vscode.StatusBarAlignment.Left, 50);
@@ -34,7 +35,7 @@ export class RunMonitor implements RunEvents, vscode.Disposable {
   }
 
   launched(event: RunEventBase): void {
-    this.runs.set(event.runId, { objectiveFile: event.objectiveFile, optimizer: event.optimizer, state: "starting", iteration: 0, best: NaN, lastLogged: 0 });
+    this.runs.set(event.runId, { objectiveFile: event.objectiveFile, optimizer: event.optimizer, state: "starting", iteration: 0, best: NaN, lastLogged: -Infinity });
     this.log.info(`run ${event.runId}: starting ${event.optimizer} on ${event.objectiveFile}`);
     this.show(event.runId);
   }
@@ -71,7 +72,15 @@ export class RunMonitor implements RunEvents, vscode.Disposable {
     if (result.status === "failed") this.log.error(line);
     else this.log.info(line);
     this.show([...this.runs.keys()].pop());
-    if (result.status === "failed") void this.notifyFailure(event, result.error ?? { message: "the run failed" });
+    if (result.status !== "failed") return;
+    const error = result.error ?? { message: "the run failed" };
+    void this.notifyFailure(event, error);
+    for (const listener of this.failureListeners) listener(event, error);
+  }
+
+  /** Called when a run fails, after the notification is shown. */
+  onRunFailed(listener: (event: RunEventBase, error: RunErrorRecord) => void): void {
+    this.failureListeners.add(listener);
   }
 
   problem(message: string): void {

@@ -1,5 +1,6 @@
 // Words for a run outside the dashboard: the status bar item and the lines of
 // the run log. No vscode import.
+import * as path from "node:path";
 import type { RunErrorRecord, RunProgress, RunResult, RunStarted } from "../run/types";
 import { reasonOf } from "./runView";
 
@@ -60,7 +61,10 @@ export function progressLine(runId: string, progress: RunProgress): string {
 
 export function finishedLine(runId: string, result: RunResult): string {
   const figures = `${formatCount(result.iterations)} iterations, ${formatCount(result.evaluations)} evaluations, best ${formatValue(result.bestValue)}, ${formatSeconds(result.elapsedMs)}`;
-  const place = result.error ? errorPlace(result.error) : undefined;
-  const where = place && !result.error!.message.includes(place) ? ` at ${place}` : "";
+  const error = result.error;
+  const place = error ? errorPlace(error) : undefined;
+  // Objective errors name their place already (relative to the objective's folder).
+  const named = error?.file !== undefined && error.line !== undefined && error.message.includes(`${path.basename(error.file)}:${error.line}`);
+  const where = place && !named ? ` at ${place}` : "";
   return `run ${runId} ${result.status}: ${reasonOf(result)}${where}; ${figures}`;
 }

@@ -31,5 +31,7 @@ describe("run text", () => {
     };
     assert.equal(errorPlace(failed.error!), "/w/a.ts:12:7");
     assert.equal(finishedLine("r1", failed), "run r1 failed: evaluate threw: RangeError at /w/a.ts:12:7; 9 iterations, 99 evaluations, best 1, 1.5 s");
+    const named = { ...failed, error: { ...failed.error!, message: "a.ts:12:7: evaluate threw: RangeError" } };
+    assert.equal(finishedLine("r1", named), "run r1 failed: a.ts:12:7: evaluate threw: RangeError; 9 iterations, 99 evaluations, best 1, 1.5 s");
   });
 });
