@@ -165,7 +165,7 @@ export class ObjectiveRunner {
     try {
       handle = this.options.launch(run.settings);
     } catch (error) {
-      // The worker could not even start: end this run as failed and go on.
+      // The worker could not even start: the run fails like one whose objective cannot load.
       this.finish(run, failedToLaunch(error, run.settings));
       return;
     }
