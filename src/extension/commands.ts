@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { objectiveTemplate } from "../cli/new";
+import { objectiveTemplate } from "../objective/template";
 import { optimizerEntry, optimizerNames } from "../engine";
 import { COMMANDS } from "./commandIds";
 import type { Configuration } from "./configuration";
