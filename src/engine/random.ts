@@ -54,15 +54,11 @@ const fn = new Float64Array(128);
 
 /** xoshiro128** (Blackman & Vigna): fast, 2^128 - 1 period, 32-bit arithmetic only. */
 export class Rng {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
-  // The slow path's argument and result travel through fields: a full 32-bit
-  // integer or a double passed to or returned from a call that V8 does not
-  // inline is boxed on the heap, which made every slow-path draw cost ~100 ns.
-  private tailHz = 0;
-  private tailValue = 0;
+  // State s0..s3 in an Int32Array, not in fields: V8 keeps a field holding a
+  // 32-bit value beyond the small-integer range as a boxed double, and the
+  // hot loop then runs on doubles. Slot 4 carries a slow-path draw.
+  private readonly state = new Int32Array(5);
+  private readonly tailValue = new Float64Array(1);
 
   constructor(seed: number) {
     this.reseed(seed);
@@ -71,29 +67,27 @@ export class Rng {
   /** Restart the stream from a 32-bit seed (state filled by splitmix32). */
   reseed(seed: number): void {
     let x = seed >>> 0;
-    const next = () => {
+    const state = this.state;
+    for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
-      return mix32(x);
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+      state[i] = mix32(x);
+    }
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
   }
 
   /** Next 32-bit value as a signed integer. */
   nextInt32(): number {
-    const s1 = this.s1;
+    const state = this.state;
+    const s1 = state[1];
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result | 0;
+    state[2] ^= state[0];
+    state[3] ^= s1;
+    state[1] ^= state[2];
+    state[0] ^= state[3];
+    state[2] ^= t;
+    state[3] = rotl(state[3], 11);
+    return result;
   }
 
   /** Uniform in the open interval (0, 1). */
@@ -101,14 +95,14 @@ export class Rng {
     return ((this.nextInt32() >>> 0) + 0.5) * 2.3283064365386963e-10;
   }
 
-  /** Standard normal draw (ziggurat; about 99% of draws take the fast path). */
+  /** Standard normal draw (ziggurat; about 97% of draws take the fast path). */
   normal(): number {
     const hz = this.nextInt32();
     const iz = hz & 127;
     if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
-    this.tailHz = hz;
+    this.state[4] = hz;
     this.normalTail(iz);
-    return this.tailValue;
+    return this.tailValue[0];
   }
 
   /**
@@ -117,52 +111,65 @@ export class Rng {
    * pass that draws its direction.
    */
   fillNormal(out: Float64Array, offset: number, length: number, shift: Float64Array | null = null, scale = 1): void {
-    // The generator state lives in locals for the hot loop (about 3x faster
-    // than field access); it is written back around the rare slow path.
-    let s0 = this.s0;
-    let s1 = this.s1;
-    let s2 = this.s2;
-    let s3 = this.s3;
-    const end = offset + length;
-    for (let i = offset; i < end; i++) {
-      const hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const iz = hz & 127;
-      const sign = hz >> 31;
-      // Branch-free |hz|: a branch on the random sign mispredicts half the time.
-      let z: number;
-      if ((hz ^ sign) - sign < kn[iz]) {
-        z = hz * wn[iz];
-      } else {
-        this.s0 = s0;
-        this.s1 = s1;
-        this.s2 = s2;
-        this.s3 = s3;
-        this.tailHz = hz;
-        this.normalTail(iz);
-        z = this.tailValue;
-        s0 = this.s0;
-        s1 = this.s1;
-        s2 = this.s2;
-        s3 = this.s3;
-      }
-      out[i] = shift === null ? z : shift[i - offset] + scale * z;
-    }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
+    // Without a shift, 0 + 1 * z is z exactly: one loop serves both cases.
+    this.fillShifted(out, offset, length, shift ?? zeros(length), shift ? scale : 1);
   }
 
-  /** The ziggurat's slow path for the draw in `tailHz`; the result goes to `tailValue`. */
+  private fillShifted(out: Float64Array, offset: number, length: number, shift: Float64Array, scale: number): void {
+    // State and tables live in locals for the hot loop; the state goes back
+    // to its array around the rare slow path.
+    const state = this.state;
+    let s0 = state[0];
+    let s1 = state[1];
+    let s2 = state[2];
+    let s3 = state[3];
+    const thresholds = kn;
+    const widths = wn;
+    let j = 0;
+    for (;;) {
+      // The fast loop makes no call, so V8 keeps its state in registers; it
+      // leaves at the end or at a slow-path draw, handled below.
+      let hz = 0;
+      let iz = 0;
+      for (; j < length; j++) {
+        const m = Math.imul(s1, 5);
+        hz = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        iz = hz & 127;
+        const sign = hz >> 31;
+        // Branch-free |hz|: a branch on the random sign mispredicts half the time.
+        if ((hz ^ sign) - sign >= thresholds[iz]) break;
+        out[offset + j] = shift[j] + scale * (hz * widths[iz]);
+      }
+      if (j === length) break;
+      state[0] = s0;
+      state[1] = s1;
+      state[2] = s2;
+      state[3] = s3;
+      state[4] = hz;
+      this.normalTail(iz);
+      out[offset + j] = shift[j] + scale * this.tailValue[0];
+      s0 = state[0];
+      s1 = state[1];
+      s2 = state[2];
+      s3 = state[3];
+      j++;
+    }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+  }
+
+  /** The ziggurat's slow path for the draw in state[4]; the result goes to tailValue[0]. */
   private normalTail(iz: number): void {
-    let hz = this.tailHz;
+    let hz = this.state[4];
     for (;;) {
       if (iz === 0) {
         let x: number;
@@ -171,23 +178,30 @@ export class Rng {
           x = -Math.log(this.uniform()) / ZIGGURAT_R;
           y = -Math.log(this.uniform());
         } while (y + y < x * x);
-        this.tailValue = hz > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
+        this.tailValue[0] = hz > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
         return;
       }
       const x = hz * wn[iz];
       if (fn[iz] + this.uniform() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) {
-        this.tailValue = x;
+        this.tailValue[0] = x;
         return;
       }
       hz = this.nextInt32();
       iz = hz & 127;
       if (Math.abs(hz) < kn[iz]) {
-        this.tailValue = hz * wn[iz];
+        this.tailValue[0] = hz * wn[iz];
         return;
       }
     }
   }
+}
 
+let zeroShift = new Float64Array(0);
+
+/** A read-only run of `length` zeros (grown on demand, shared). */
+function zeros(length: number): Float64Array {
+  if (zeroShift.length < length) zeroShift = new Float64Array(length);
+  return zeroShift;
 }
 
 function rotl(x: number, k: number): number {
