@@ -31,24 +31,29 @@ interface Measurement {
 function measure(d: number): Measurement {
   const optimizer = createOptimizer(args.optimizer, { bufferStorage: args.storage as "auto" }, { initial: standardNormalStart(d, 1), seed: 1 });
   const f = syntheticFunction("quadratic");
-  // About 2 s of work per dimension after a warm-up of a few iterations.
-  const iterations = Math.max(10, Math.round(2e8 / (d * 100)));
-  const warmup = Math.max(3, iterations / 10);
+  // Five chunks of about 1 s of work after a warm-up; the median chunk is
+  // reported, so a burst of load from elsewhere on the machine does not count.
+  const perChunk = Math.max(4, Math.round(1e8 / (d * 100)));
   let values = new Float64Array(0);
-  let engineMs = 0;
   let peakRss = 0;
-  for (let t = 0; t < warmup + iterations; t++) {
-    const started = performance.now();
-    const batch = optimizer.ask();
-    const asked = performance.now();
-    if (values.length !== batch.rows) values = new Float64Array(batch.rows);
-    evaluateRows(f, batch.points, batch.rows, d, values);
-    const evaluated = performance.now();
-    optimizer.tell(values);
-    if (t >= warmup) engineMs += asked - started + (performance.now() - evaluated);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const chunkMs: number[] = [];
+  for (let chunk = -1; chunk < 5; chunk++) {
+    let engineMs = 0;
+    for (let t = 0; t < perChunk; t++) {
+      const started = performance.now();
+      const batch = optimizer.ask();
+      const asked = performance.now();
+      if (values.length !== batch.rows) values = new Float64Array(batch.rows);
+      evaluateRows(f, batch.points, batch.rows, d, values);
+      const evaluated = performance.now();
+      optimizer.tell(values);
+      engineMs += asked - started + (performance.now() - evaluated);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }
+    if (chunk >= 0) chunkMs.push(engineMs / perChunk);
   }
-  return { optimizer: args.optimizer, dimension: d, bufferStorage: args.storage, iterations, engineMsPerIteration: engineMs / iterations, peakRssMB: peakRss / 2 ** 20 };
+  chunkMs.sort((a, b) => a - b);
+  return { optimizer: args.optimizer, dimension: d, bufferStorage: args.storage, iterations: 5 * perChunk, engineMsPerIteration: chunkMs[2], peakRssMB: peakRss / 2 ** 20 };
 }
 
 if (args.child) {
