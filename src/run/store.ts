@@ -54,11 +54,17 @@ export class RunStoreError extends Error {
 }
 
 /** A new sortable id: local date and time to the second, then 4 random hex digits. */
+const PROCESS_TAG = randomBytes(2).toString("hex");
+let runCounter = randomBytes(2).readUInt16BE(0);
+
 export function newRunId(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
   const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  return `${date}-${time}-${randomBytes(2).toString("hex")}`;
+  // Runs started in the same second (a compare, a script) must not collide:
+  // a per-process random prefix keeps processes apart, a counter keeps this one's runs apart.
+  runCounter = (runCounter + 1) & 0xffff;
+  return `${date}-${time}-${PROCESS_TAG}${runCounter.toString(16).padStart(4, "0")}`;
 }
 
 /** The files of one run folder. */

@@ -48,12 +48,18 @@ function checkpointAt(iteration: number): Checkpoint {
 describe("run store", () => {
   const temporary = useTemporaryFolder();
 
-  it("makes sortable ids: date, time to the second, 4 random hex digits", () => {
+  it("makes sortable ids: date, time to the second, 8 random hex digits", () => {
     const early = newRunId(new Date(2026, 0, 2, 3, 4, 5));
     const late = newRunId(new Date(2026, 10, 22, 4, 55, 1));
-    assert.match(early, /^20260102-030405-[0-9a-f]{4}$/);
-    assert.match(late, /^20261122-045501-[0-9a-f]{4}$/);
+    assert.match(early, /^20260102-030405-[0-9a-f]{8}$/);
+    assert.match(late, /^20261122-045501-[0-9a-f]{8}$/);
     assert.ok(early < late);
+  });
+
+  it("gives distinct ids to many runs started in the same second", () => {
+    const second = new Date(2026, 10, 22, 6, 0, 0);
+    const ids = new Set(Array.from({ length: 20000 }, () => newRunId(second)));
+    assert.equal(ids.size, 20000);
   });
 
   it("refuses to create a run folder twice and to open a folder without config.json", () => {
