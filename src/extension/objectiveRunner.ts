@@ -4,7 +4,7 @@
 // worker's events into the session's view model and into events for the
 // status bar, the log and notifications. No vscode import.
 import * as path from "node:path";
-import type { RunProgress, RunResult, RunSettings, RunStarted } from "../run/types";
+import { failedRunResult, type RunProgress, type RunResult, type RunSettings, type RunStarted } from "../run/types";
 import type { InspectorData, ParameterSummary } from "../protocol";
 import { inspectorFromSummary, progressHeader, providerLabel, resultHeader, runLabel, startingHeader, stopSettingsOf, tracePointOf } from "./runView";
 import type { ObjectiveSession } from "./session";
@@ -249,18 +249,5 @@ function messageOf(error: unknown): string {
 }
 
 function failedToLaunch(error: unknown, settings: RunSettings): RunResult {
-  return {
-    status: "failed",
-    reason: "error",
-    runDir: undefined,
-    iterations: 0,
-    evaluations: 0,
-    bestValue: NaN,
-    bestIteration: -1,
-    finalValue: NaN,
-    elapsedMs: 0,
-    provider: undefined,
-    error: { message: `the run of ${settings.optimizer} could not start: ${messageOf(error)}` },
-    finished: new Date().toISOString(),
-  };
+  return failedRunResult({ message: `the run of ${settings.optimizer} could not start: ${messageOf(error)}` });
 }

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { ZerothOrderOptimizer } from "../engine";
 import { parseExact } from "../run/checkpoint";
 import { type Checkpoint, listRuns, RUN_FILES, RunStore, type RunSummary } from "../run/store";
+import { parseTraceLine } from "../run/trace";
 import type { TraceLine } from "../run/types";
 import { summarizeParameters, type TracePoint } from "./decimate";
 import type { RunDetails } from "./objectiveRunner";
@@ -21,11 +22,6 @@ export interface StoredRun extends StoredRunFacts {
   points: TracePoint[];
 }
 
-/** null (how the trace writes NaN) back to NaN. */
-function numberOrNaN(value: unknown): number {
-  return typeof value === "number" ? value : NaN;
-}
-
 /** The complete lines of a trace file (a torn last line is left out); a missing file is an empty trace. */
 export async function readTraceLines(file: string): Promise<TraceLine[]> {
   let text: string;
@@ -37,21 +33,7 @@ export async function readTraceLines(file: string): Promise<TraceLine[]> {
   }
   const parts = text.split("\n");
   parts.pop(); // "" after the last newline, or a line still being written
-  const lines: TraceLine[] = [];
-  for (const part of parts) {
-    const raw = JSON.parse(part) as Record<string, unknown>;
-    lines.push({
-      iteration: numberOrNaN(raw.iteration),
-      evaluations: numberOrNaN(raw.evaluations),
-      value: numberOrNaN(raw.value),
-      best: numberOrNaN(raw.best),
-      baseline: numberOrNaN(raw.baseline),
-      gradientNorm: numberOrNaN(raw.gradientNorm),
-      stepNorm: numberOrNaN(raw.stepNorm),
-      elapsedMs: numberOrNaN(raw.elapsedMs),
-    });
-  }
-  return lines;
+  return parts.map((part, index) => parseTraceLine(part, index + 1, file));
 }
 
 /** The runs of `objectiveFile` under `runsDir`, oldest first, at most `limit` (the newest). */

@@ -11,7 +11,7 @@ import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { LoopOptions } from "./loop";
 import type { RunCommand, RunWorkerMessage, RunWorkerStart } from "./messages";
 import { DEFAULT_RUNS_DIR, newRunId, RunStore } from "./store";
-import type { RunProgress, RunResult, RunSettings, RunStarted, RunState, StopConditions } from "./types";
+import { failedRunResult, type RunProgress, type RunResult, type RunSettings, type RunStarted, type RunState, type StopConditions } from "./types";
 
 export interface RunControllerOptions extends LoopOptions {
   /** The run worker's entry; see defaultRunWorkerScript. */
@@ -153,20 +153,7 @@ export class RunController {
   /** The worker ended without a result: record the run as failed, from what its folder holds. */
   private recordCrash(code: number): RunResult {
     const cause = this.workerError ? this.workerError.message : `it exited with code ${code}`;
-    const result: RunResult = {
-      status: "failed",
-      reason: "error",
-      runDir: undefined,
-      iterations: 0,
-      evaluations: 0,
-      bestValue: NaN,
-      bestIteration: -1,
-      finalValue: NaN,
-      elapsedMs: 0,
-      provider: this.startedInfo?.provider,
-      error: { message: `the run worker crashed: ${cause}` },
-      finished: new Date().toISOString(),
-    };
+    const result = failedRunResult({ message: `the run worker crashed: ${cause}` }, { provider: this.startedInfo?.provider });
     let store: RunStore;
     try {
       store = RunStore.open(this.runDir);

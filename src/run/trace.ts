@@ -100,7 +100,8 @@ export function readTraceTail(file: string, count: number): TraceLine[] {
   return count > 0 ? lines.slice(-count) : [];
 }
 
-function parseTraceLine(text: string, lineNumber: number, file: string): TraceLine {
+/** One line of a trace file, checked; `file` and `lineNumber` name it in errors. */
+export function parseTraceLine(text: string, lineNumber: number, file: string): TraceLine {
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(text) as Record<string, unknown>;

@@ -124,6 +124,25 @@ export interface RunResult {
   finished: string;
 }
 
+/** A failed run with nothing completed; callers fill in what they know (folder, trace). */
+export function failedRunResult(error: RunErrorRecord, fields: Partial<RunResult> = {}): RunResult {
+  return {
+    status: "failed",
+    reason: "error",
+    runDir: undefined,
+    iterations: 0,
+    evaluations: 0,
+    bestValue: NaN,
+    bestIteration: -1,
+    finalValue: NaN,
+    elapsedMs: 0,
+    provider: undefined,
+    error,
+    finished: new Date().toISOString(),
+    ...fields,
+  };
+}
+
 /** A point and its value, e.g. the best point found. */
 export interface MeasuredPoint {
   iteration: number;

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { failureOutcome, type RunLoop, resumeRun, startRun } from "./loop";
 import type { RunCommand, RunWorkerMessage, RunWorkerStart } from "./messages";
-import type { RunResult } from "./types";
+import { failedRunResult, type RunResult } from "./types";
 
 const start = workerData as RunWorkerStart;
 const port = parentPort!;
@@ -39,19 +39,8 @@ function apply(command: RunCommand): void {
 
 /** The result of a run that ended before its loop existed (the objective did not load, the folder was unusable). */
 function notStarted(error: unknown): RunResult {
-  return {
-    ...failureOutcome(error),
-    status: "failed",
-    runDir: start.mode === "resume" ? start.runDir : undefined,
-    iterations: 0,
-    evaluations: 0,
-    bestValue: NaN,
-    bestIteration: -1,
-    finalValue: NaN,
-    elapsedMs: 0,
-    provider: undefined,
-    finished: new Date().toISOString(),
-  };
+  const { reason, error: record } = failureOutcome(error);
+  return failedRunResult(record, { reason, runDir: start.mode === "resume" ? start.runDir : undefined });
 }
 
 async function main(): Promise<void> {
