@@ -10,10 +10,9 @@ import {
   optimizerNames,
   standardNormalStart,
   syntheticFunction,
-  type Inspection,
 } from "../../src/engine";
-import { norm2 } from "../../src/engine/vector";
 import { TraceDecimator, type TracePoint, summarizeParameters } from "../../src/extension/decimate";
+import { inspectorFromInspection } from "../../src/extension/runView";
 import {
   type DashboardSnapshot,
   type DecimatedSeries,
@@ -57,28 +56,6 @@ export interface RecordOptions {
   progressEvery?: number;
   /** Simulated time per iteration, for the elapsed and rate figures. */
   msPerIteration?: number;
-}
-
-export function inspectorData(runId: string, inspection: Inspection): InspectorData {
-  return {
-    runId,
-    optimizer: inspection.name,
-    iteration: inspection.iteration,
-    dimension: inspection.dimension,
-    estimator: inspection.config.estimator,
-    update: inspection.config.update,
-    history: inspection.config.history,
-    baseline: toWireNumber(inspection.baseline),
-    buffer: inspection.buffer,
-    bufferCapacity: inspection.bufferCapacity,
-    heldEstimates: inspection.heldEstimates.map((held) => ({ iteration: held.iteration, norm: toWireNumber(held.norm) })),
-    norms: {
-      gradient: toWireNumber(norm2(inspection.gradient)),
-      theta: toWireNumber(norm2(inspection.theta)),
-      m: toWireNumber(norm2(inspection.m)),
-      v: toWireNumber(norm2(inspection.v)),
-    },
-  };
 }
 
 /** Run `optimizer` on a quadratic with the real engine, recording what the host would post. */
@@ -132,7 +109,7 @@ export function recordRun(options: RecordOptions): RunRecording {
         type: "progress",
         header,
         series: decimator.takeUpdate()!,
-        inspector: inspectorData(runId, optimizer.inspect()),
+        inspector: inspectorFromInspection(runId, optimizer.inspect()),
         parameters: summarizeParameters(runId, optimizer.bestPoint),
       }),
     );
