@@ -14,17 +14,10 @@
 //
 // No vscode import: the tests and the benchmark run it directly.
 import { type DecimatedSeries, type ParameterSummary, type SeriesUpdate, emptySeries, toWireNumber } from "../protocol";
+import type { TraceLine } from "../run/types";
 
-/** One iteration of a run's trace (the run layer's trace line is one). */
-export interface TracePoint {
-  iteration: number;
-  evaluations: number;
-  value: number;
-  best: number;
-  baseline: number;
-  gradientNorm: number;
-  stepNorm: number;
-}
+/** One iteration of a run's trace: what the charts use of a trace line. */
+export type TracePoint = Omit<TraceLine, "elapsedMs" | "skipped">;
 
 export const DEFAULT_MAX_POINTS = 2000;
 
