@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { findWorkerEntry, workerExecArgv } from "./workerEntry";
 import { Worker } from "node:worker_threads";
 import { type CompiledObjective, compileObjective, type CompileOptions } from "./compile";
 import { describeThrown, ObjectiveError, type ObjectiveFailure } from "./errors";
@@ -65,15 +66,7 @@ export const WORKER_FILE_NAMES = ["objective-worker.js", "worker.ts"] as const;
  * must bundle src/objective/worker.ts there), else worker.ts beside this file.
  */
 export function defaultWorkerScript(baseDir: string = __dirname): string {
-  const candidates = WORKER_FILE_NAMES.map((name) => path.join(baseDir, name));
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (found === undefined) throw new Error(`zoar's objective worker was not found; looked for ${candidates.join(" and ")}`);
-  return found;
-}
-
-/** A TypeScript worker entry runs through tsx's require hook (`--import tsx` does not reach a worker's entry on Node 20). */
-function workerExecArgv(workerScript: string): string[] {
-  return /\.[cm]?ts$/.test(workerScript) ? ["--require", require.resolve("tsx/cjs")] : [];
+  return findWorkerEntry(baseDir, WORKER_FILE_NAMES, "objective worker");
 }
 
 // TypeScript's ES2022 library predates Atomics.waitAsync (Node has it since 16).

@@ -5,8 +5,8 @@
  * memory), the run is reported failed and its folder gets a result.json
  * saying so; its checkpoint still allows a resume.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { findWorkerEntry, workerExecArgv } from "../objective/workerEntry";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { LoopOptions } from "./loop";
 import type { RunCommand, RunWorkerMessage, RunWorkerStart } from "./messages";
@@ -30,15 +30,7 @@ export const RUN_WORKER_FILE_NAMES = ["run-worker.js", "worker.ts"] as const;
  * bundles src/run/worker.ts there), else worker.ts beside this file.
  */
 export function defaultRunWorkerScript(baseDir: string = __dirname): string {
-  const candidates = RUN_WORKER_FILE_NAMES.map((name) => path.join(baseDir, name));
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (found === undefined) throw new Error(`zoar's run worker was not found; looked for ${candidates.join(" and ")}`);
-  return found;
-}
-
-/** A TypeScript entry runs through tsx's require hook (`--import tsx` does not reach a worker's entry on Node 20). */
-function defaultExecArgv(workerScript: string): string[] {
-  return /\.[cm]?ts$/.test(workerScript) ? ["--require", require.resolve("tsx/cjs")] : [];
+  return findWorkerEntry(baseDir, RUN_WORKER_FILE_NAMES, "run worker");
 }
 
 export class RunController {
@@ -74,7 +66,7 @@ export class RunController {
     const workerScript = path.resolve(options.workerScript ?? defaultRunWorkerScript());
     this.worker = new Worker(workerScript, {
       workerData: start,
-      execArgv: options.execArgv ?? defaultExecArgv(workerScript),
+      execArgv: options.execArgv ?? workerExecArgv(workerScript),
       resourceLimits: options.resourceLimits,
     });
     this.worker.on("message", (message: RunWorkerMessage) => this.onMessage(message));
