@@ -18,6 +18,13 @@ describe("dashboard page", () => {
     );
   });
 
+  it("takes a source list, as code-server's webviews give it", () => {
+    assert.equal(
+      contentSecurityPolicy("'self'  https://*.vscode-cdn.net", OPTIONS.nonce),
+      "default-src 'none'; script-src 'nonce-abcdefghijklmnopqrstuvwxyz012345'; style-src 'self' https://*.vscode-cdn.net; font-src 'self' https://*.vscode-cdn.net; img-src 'self' https://*.vscode-cdn.net data:",
+    );
+  });
+
   it("loads the bundle with the nonce and the style sheets by link, with nothing inline", () => {
     const html = dashboardHtml(OPTIONS);
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-abcdefghijklmnopqrstuvwxyz012345';/);
@@ -32,6 +39,8 @@ describe("dashboard page", () => {
     assert.throws(() => dashboardHtml({ ...OPTIONS, nonce: "short" }), /nonce/);
     assert.throws(() => dashboardHtml({ ...OPTIONS, nonce: "x".repeat(20) + "'" }), /nonce/);
     assert.throws(() => dashboardHtml({ ...OPTIONS, cspSource: "https://a; script-src *" }), /cspSource/);
+    assert.throws(() => dashboardHtml({ ...OPTIONS, cspSource: "'self' 'unsafe-inline'" }), /cspSource/);
+    assert.throws(() => dashboardHtml({ ...OPTIONS, cspSource: "https://a\" onload=\"x" }), /cspSource/);
   });
 
   it("makes a fresh 32-character nonce each time", () => {
