@@ -1,7 +1,7 @@
 // "Save Tuned Parameters": a run's best point (and its last logged iterate)
 // written as JSON beside the objective, or where the user picks when
 // zoar.paramsLocation is "ask"; a file of another objective is only replaced
-// after the user agrees. The written file is opened.
+// after the user agrees. The written file is opened beside the active editor.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { checkParamsTarget, defaultParamsPath, ParamsConflictError, saveRunParameters } from "../run/params";
@@ -38,6 +38,7 @@ export async function saveParameters(runDir: string, location: ParamsLocation): 
   }
   const written = saveRunParameters(runDir, target, { force });
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(written));
-  await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
+  // Beside the active editor: saving from the dashboard must not cover the dashboard.
+  await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
   return `Saved to ${vscode.workspace.asRelativePath(written)}`;
 }

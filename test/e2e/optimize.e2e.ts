@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { CodeServer } from "./codeServer";
-import { type Dashboard, Workbench, launchBrowser, poll } from "./workbench";
+import { formatValue } from "../../webview/format";
+import { type Dashboard, Workbench, launchBrowser, parseCount, poll } from "./workbench";
 
 describe("e2e: optimizing an example objective in code-server", function () {
   let server: CodeServer;
@@ -60,5 +61,66 @@ describe("e2e: optimizing an example objective in code-server", function () {
     assert.ok(finalBest < bests[0], `the best value decreased during the run: first seen ${bests[0]}, final ${finalBest}`);
     assert.equal(await dashboard.iteration(), 10_000);
     assert.match(await dashboard.text("#run-reason"), /iteration limit reached/);
+  });
+
+  it("the history-buffer inspector shows ZoAR's (N+1)K queries; Pause freezes it and Step advances one iteration", async () => {
+    // A long run from the dashboard's own form, paused once the buffer is full.
+    await dashboard.fill("stop-iterations", "1000000");
+    await dashboard.click("start");
+    await poll("the new run to go past iteration 20", () => dashboard.iteration(), (iteration) => iteration > 20);
+    const bufferRows = 6 * 10; // (N + 1) K with the zoar defaults N = 5, K = 10
+    await poll("the inspector to hold the warmed-up buffer", async () => (await dashboard.historyRows()).length, (rows) => rows === bufferRows);
+    assert.match(await dashboard.text("#history-table caption"), /^60 of 60 queries/);
+
+    await dashboard.click("pause");
+    await dashboard.waitForStatus(/^Paused$/);
+    const pausedAt = await dashboard.iteration();
+    const frozen = await dashboard.historyRows();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(await dashboard.iteration(), pausedAt, "no iteration runs while paused");
+    assert.deepEqual(await dashboard.historyRows(), frozen, "the buffer stays frozen while paused");
+    assert.match(await dashboard.text("#inspector-state"), /paused|frozen/i);
+
+    await dashboard.click("step");
+    const stepped = await poll("one step", () => dashboard.iteration(), (iteration) => iteration !== pausedAt);
+    assert.equal(stepped, pausedAt + 1, "Step runs exactly one iteration");
+    assert.equal(await dashboard.status(), "Paused");
+    const after = await poll("the inspector to show the stepped iteration", () => dashboard.historyRows(), (rows) => JSON.stringify(rows) !== JSON.stringify(frozen));
+    assert.equal(after.length, bufferRows);
+    const iterationsIn = (rows: string[][]) => [...new Set(rows.map((row) => parseCount(row[1])))].sort((a, b) => a - b);
+    const before = iterationsIn(frozen);
+    assert.deepEqual(iterationsIn(after), [...before.slice(1), before[before.length - 1] + 1], "the oldest iteration left the buffer and the new one came in");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(await dashboard.iteration(), pausedAt + 1, "still paused after the step");
+
+    await dashboard.click("stop");
+    await dashboard.waitForStatus(/^Stopped$/);
+  });
+
+  it("Save Tuned Parameters writes levy.params.json with the best value the dashboard shows", async () => {
+    const shown = await dashboard.text("#best-value");
+    await dashboard.click("save-parameters");
+    const file = path.join(server.workspace, "levy.params.json");
+    await poll("levy.params.json in the workspace", async () => fs.existsSync(file), (exists) => exists);
+    const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { value: number; parameters: number[]; optimizer: string };
+    assert.equal(formatValue(saved.value), shown);
+    assert.equal(saved.parameters.length, 1000);
+    assert.equal(saved.optimizer, "zoar");
+    await poll("the dashboard's confirmation", () => dashboard.text("#parameters-message"), (text) => text === "Saved to levy.params.json");
+    await workbench.page.locator(".tab", { hasText: "levy.params.json" }).waitFor();
+    assert.equal(await dashboard.status(), "Stopped", "the dashboard stays in view beside the saved file");
+  });
+
+  it("after reloading the window, the dashboard restores the past runs", async () => {
+    const runsBefore = await dashboard.runsListed();
+    assert.equal(runsBefore.length, 2);
+    const bestBefore = await dashboard.text("#best-value");
+    await workbench.reload();
+    dashboard = await workbench.dashboard();
+    const runsAfter = await poll("the restored runs list", () => dashboard.runsListed(), (runs) => runs.length === runsBefore.length);
+    assert.deepEqual(runsAfter, runsBefore);
+    assert.equal(await dashboard.status(), "Stopped");
+    assert.equal(await dashboard.text("#best-value"), bestBefore);
+    assert.ok((await dashboard.chartRows()).rows > 0, "the restored run is drawn");
   });
 });

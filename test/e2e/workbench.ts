@@ -190,6 +190,18 @@ export class Dashboard {
     await this.frame.locator(`#${id}`).click();
   }
 
+  /** Types into a settings-form field (a vscode-textfield, whose input lives in its shadow root). */
+  async fill(id: string, value: string): Promise<void> {
+    await this.frame.locator(`#${id} input`).fill(value);
+  }
+
+  /** The runs table's rows as text: run label, status, iterations, best. */
+  async runsListed(): Promise<string[][]> {
+    return this.frame.locator("#runs-table tbody tr").evaluateAll((rows) =>
+      rows.map((row) => Array.from(row.querySelectorAll("td, th"), (cell) => cell.textContent?.trim() ?? "").filter((text) => text !== "")),
+    );
+  }
+
   async isEnabled(id: string): Promise<boolean> {
     return this.frame.locator(`#${id}`).evaluate((element) => !(element as HTMLButtonElement).disabled && !element.hasAttribute("disabled"));
   }
