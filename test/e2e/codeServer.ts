@@ -47,7 +47,7 @@ function runStep(what: string, command: string, args: string[], env: NodeJS.Proc
     return execFileSync(command, args, { cwd: ROOT, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${what} failed: ${failure.message}\n${failure.stderr ?? ""}${failure.stdout ?? ""}`);
+    throw new Error(`${what} failed: ${failure.message}\n${failure.stderr ?? ""}${failure.stdout ?? ""}`, { cause: error });
   }
 }
 

@@ -111,6 +111,21 @@ export class Workbench {
     );
   }
 
+  /** Accepts the open quick pick as it stands (its checked items, for a multi-select one). */
+  async acceptQuickPick(): Promise<void> {
+    const widget = this.page.locator(".quick-input-widget");
+    await widget.locator("input.input").press("Enter");
+    await widget.waitFor({ state: "hidden" });
+  }
+
+  /** Answers the start-up Workspace Trust dialog with "No, I don't trust the authors" (Restricted Mode). */
+  async declineWorkspaceTrust(): Promise<void> {
+    const dialog = this.page.locator(".monaco-dialog-box");
+    await dialog.waitFor({ timeout: WORKBENCH_TIMEOUT });
+    await dialog.getByRole("button", { name: /^No, I don.t trust/ }).click();
+    await dialog.waitFor({ state: "detached" });
+  }
+
   /** The messages of the notification toasts now shown. */
   async notifications(): Promise<string[]> {
     return this.page.locator(".notifications-toasts .notification-list-item-message").allTextContents();
@@ -123,16 +138,33 @@ export class Workbench {
 
   async clearNotifications(): Promise<void> {
     await this.runCommand("Notifications: Clear All Notifications");
+    await poll("the notifications to clear", () => this.notifications(), (texts) => texts.length === 0);
   }
 
-  /** The zoar dashboard's document: the webview frame that holds the dashboard's header. */
-  async dashboard(timeoutMs = 60_000): Promise<Dashboard> {
+  /** Presses a button of the notification toast whose message matches. */
+  async notificationAction(message: RegExp, action: string): Promise<void> {
+    const toast = this.page.locator(".notifications-toasts .notification-toast", { has: this.page.locator(".notification-list-item-message", { hasText: message }) });
+    await toast.getByRole("button", { name: action, exact: true }).click();
+  }
+
+  /** The editor cursor's place as the status bar shows it: "Ln 12, Col 34". */
+  async cursorPosition(): Promise<string> {
+    return ((await this.page.locator("#status\\.editor\\.selection").textContent()) ?? "").trim();
+  }
+
+  /**
+   * The zoar dashboard's document: the webview frame that holds the
+   * dashboard's header, for the objective whose name starts with `objective`
+   * when given (each objective has its own dashboard).
+   */
+  async dashboard(objective?: string, timeoutMs = 60_000): Promise<Dashboard> {
     const frame = await poll(
-      "the zoar dashboard's webview",
+      `the zoar dashboard${objective ? ` of ${objective}` : ""}`,
       async () => {
         for (const frame of this.page.frames()) {
-          if (frame.isDetached() || !frame.url().includes("vscode-cdn") && !frame.url().includes("webview")) continue;
-          if ((await frame.locator("#run-status").count()) > 0) return frame;
+          if (frame.isDetached() || (await frame.locator("#run-status").count()) === 0) continue;
+          const name = ((await frame.locator("#objective-name").textContent()) ?? "").trim();
+          if (objective === undefined || name.startsWith(objective)) return frame;
         }
         return undefined;
       },
