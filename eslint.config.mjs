@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "out/", ".zoar/", "**/*.js", "**/*.cjs"] },
+  { ignores: ["node_modules/", "dist/", "out/", ".zoar/", ".tmp/", "test-artifacts/", "**/*.js", "**/*.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ["**/*.mjs"], languageOptions: { globals: globals.node } },
