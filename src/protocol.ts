@@ -322,9 +322,21 @@ export interface RunSnapshot {
 }
 
 /** Everything the dashboard shows. */
+/** What the settings form starts from: the zoar.* settings that apply to the objective. */
+export interface FormDefaults {
+  optimizer: string;
+  overrides: Partial<Record<HyperparameterKey, HyperparameterValue>>;
+  seed: number;
+  stop: StopSettings;
+  /** Optimizers checked for Compare. */
+  compare: string[];
+}
+
 export interface DashboardSnapshot {
   objective: ObjectiveInfo | null;
   optimizers: OptimizerSchema[];
+  /** Absent in snapshots that predate them (the form keeps its own then). */
+  formDefaults?: FormDefaults;
   /** Runs of this objective, oldest first. */
   runs: RunSnapshot[];
   selectedRunId: string | null;

@@ -59,7 +59,11 @@ export class Dashboard {
   ) {
     this.store = DashboardStore.restore(host.restore()) ?? new DashboardStore();
     this.controls = new RunControls((name) => this.press(name));
-    this.form = new SettingsForm(this.store.state.form, () => this.schedulePersist(), this.controls.element, this.controls.compareButton);
+    const formEdited = () => {
+      this.store.state.form.edited = true;
+      this.schedulePersist();
+    };
+    this.form = new SettingsForm(this.store.state.form, formEdited, this.controls.element, this.controls.compareButton);
     this.viewControls = new ViewControls((view) => {
       this.update(this.store.setView(view));
       this.post({ type: "setAxis", view });

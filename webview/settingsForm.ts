@@ -76,6 +76,8 @@ export class SettingsForm {
   /** The schema the fields were built from, as JSON: a new snapshot with the same schema keeps the fields (and the focus). */
   private builtFor = "";
   private comparedNames = "";
+  /** The form revision the run fields show. */
+  private shownRevision: number;
 
   /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares. */
   constructor(
@@ -84,6 +86,7 @@ export class SettingsForm {
     runButtons: HTMLElement,
     compareButton: HTMLElement,
   ) {
+    this.shownRevision = form.revision;
     this.optimizerSelect = document.createElement("vscode-single-select");
     this.optimizerSelect.id = "optimizer";
     this.optimizerSelect.addEventListener("change", () => {
@@ -127,12 +130,22 @@ export class SettingsForm {
     this.schemas = schemas;
     this.renderOptimizerChoices();
     const schema = this.selectedSchema;
-    const built = JSON.stringify(schema);
+    const built = `${this.form.revision}:${JSON.stringify(schema)}`;
     if (built !== this.builtFor) {
       this.builtFor = built;
       this.buildHyperparameters(schema);
     }
+    if (this.shownRevision !== this.form.revision) {
+      this.shownRevision = this.form.revision;
+      this.showRunFields();
+    }
     this.renderCompareChoices();
+  }
+
+  /** Seed and stop fields from the form state (after the settings replaced it). */
+  private showRunFields(): void {
+    byId<VscodeTextfield>("seed", this.element).value = this.form.seed;
+    for (const field of STOP_FIELDS) byId<VscodeTextfield>(`stop-${field.key}`, this.element).value = this.form[field.key];
   }
 
   /** Start values, or null after showing why not (the first bad field gets the focus). */

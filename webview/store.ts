@@ -5,6 +5,7 @@
 import {
   type ChartView,
   type DashboardSnapshot,
+  type FormDefaults,
   type ProgressMessage,
   type RunSnapshot,
   type RunStatus,
@@ -26,6 +27,10 @@ export interface FormState {
   evaluations: string;
   target: string;
   compare: string[];
+  /** True once the user changed a field: from then on the form no longer follows the zoar.* settings. */
+  edited: boolean;
+  /** Bumped when the form's values are replaced from outside (the settings), so its fields are redrawn. */
+  revision: number;
 }
 
 export interface DashboardState {
@@ -41,7 +46,7 @@ export function initialState(): DashboardState {
   return {
     data: { objective: null, optimizers: [], runs: [], selectedRunId: null, inspector: null, parameters: null, view: { x: "iteration", y: "log" }, canRun: true },
     hiddenRuns: [],
-    form: { optimizer: null, edits: {}, seed: "1", iterations: "1000", evaluations: "", target: "", compare: [] },
+    form: { optimizer: null, edits: {}, seed: "0", iterations: "1000", evaluations: "", target: "", compare: [], edited: false, revision: 0 },
   };
 }
 
@@ -90,6 +95,7 @@ export class DashboardStore {
     this.state.data = snapshot;
     this.state.hiddenRuns = this.state.hiddenRuns.filter((id) => runIds.has(id));
     const form = this.state.form;
+    if (snapshot.formDefaults && !form.edited) followSettings(form, snapshot.formDefaults);
     if (!snapshot.optimizers.some((o) => o.name === form.optimizer)) form.optimizer = snapshot.optimizers[0]?.name ?? null;
     form.compare = form.compare.filter((name) => snapshot.optimizers.some((o) => o.name === name));
     return ALL_SECTIONS;
@@ -146,4 +152,22 @@ export class DashboardStore {
     this.state.hiddenRuns = hidden;
     return ["convergence", "runs"];
   }
+}
+
+/** The form's values from the settings, in place (the settings form holds this object). */
+function followSettings(form: FormState, defaults: FormDefaults): void {
+  const text = (value: number | undefined) => (value === undefined ? "" : String(value));
+  const next = {
+    optimizer: defaults.optimizer,
+    edits: { [defaults.optimizer]: Object.fromEntries(Object.entries(defaults.overrides).map(([key, value]) => [key, String(value)])) },
+    seed: String(defaults.seed),
+    iterations: text(defaults.stop.iterations),
+    evaluations: text(defaults.stop.evaluations),
+    target: text(defaults.stop.target),
+    compare: [...defaults.compare],
+  };
+  const current = { optimizer: form.optimizer, edits: form.edits, seed: form.seed, iterations: form.iterations, evaluations: form.evaluations, target: form.target, compare: form.compare };
+  if (JSON.stringify(next) === JSON.stringify(current)) return;
+  Object.assign(form, next);
+  form.revision += 1;
 }

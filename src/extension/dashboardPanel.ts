@@ -5,14 +5,14 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { optimizerEntry, optimizerNames } from "../engine";
-import type { HostMessage, OptimizerSchema } from "../protocol";
+import type { FormDefaults, HostMessage, OptimizerSchema } from "../protocol";
 import { optimizerSchemas } from "../protocol";
 import { DASHBOARD_VIEW_TYPE } from "./commandIds";
 import { createNonce, dashboardHtml } from "./dashboardHtml";
 import { type DashboardHost, DashboardMessages } from "./dashboardMessages";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
-import type { ZoarSettings } from "./settings";
+import { type ZoarSettings, defaultRequest } from "./settings";
 import { UpdatePacer } from "./updatePacer";
 
 export interface PanelServices {
@@ -31,6 +31,12 @@ let schemas: OptimizerSchema[] | undefined;
 function optimizerList(): OptimizerSchema[] {
   schemas ??= optimizerSchemas(optimizerNames().map(optimizerEntry));
   return schemas;
+}
+
+/** The form starts from the settings "Optimize Objective" would use. */
+export function formDefaults(settings: ZoarSettings): FormDefaults {
+  const { optimizer, overrides, seed, stop } = defaultRequest(settings);
+  return { optimizer, overrides, seed, stop, compare: [...settings.compareOptimizers] };
 }
 
 /** Webview options: scripts on, and only our bundle and media loadable. */
@@ -116,6 +122,7 @@ export class DashboardPanel implements vscode.Disposable {
   postSnapshot(): void {
     if (!this.ready || this.disposed) return;
     const snapshot = this.entry.session.snapshot(this.services.availability(), optimizerList());
+    snapshot.formDefaults = formDefaults(this.services.settings(this.entry.objectiveFile));
     this.post({ type: "snapshot", snapshot });
   }
 

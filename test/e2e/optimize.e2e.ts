@@ -46,6 +46,9 @@ describe("e2e: optimizing an example objective in code-server", function () {
   });
 
   it("the history-buffer inspector shows ZoAR's (N+1)K queries; Pause freezes it and Step advances one iteration", async () => {
+    // The form starts from the workspace's zoar.* settings.
+    assert.equal(await dashboard.fieldValue("seed"), "3");
+    assert.equal(await dashboard.fieldValue("stop-iterations"), "10000");
     // A long run from the dashboard's own form, paused once the buffer is full.
     await dashboard.fill("stop-iterations", "1000000");
     await dashboard.click("start");

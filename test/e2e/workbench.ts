@@ -227,6 +227,10 @@ export class Dashboard {
     await this.frame.locator(`#${id} input`).fill(value);
   }
 
+  async fieldValue(id: string): Promise<string> {
+    return this.frame.locator(`#${id} input`).inputValue();
+  }
+
   /** The runs table's rows as text: run label, status, iterations, best. */
   async runsListed(): Promise<string[][]> {
     return this.frame.locator("#runs-table tbody tr").evaluateAll((rows) =>

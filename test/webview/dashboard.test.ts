@@ -72,6 +72,30 @@ describe("dashboard webview in Chromium", function () {
     assert.equal(await dashboard.page.locator("#hp-beta1").count(), 0, "plain gradient steps have no moments");
   });
 
+  it("starts the form from the zoar.* settings and stops following them once the user edits it", async () => {
+    const formDefaults = { optimizer: "radazo", overrides: { lr: 0.002 }, seed: 7, stop: { iterations: 500, target: 0.1 }, compare: ["zoar", "spsa"] };
+    await dashboard.send(snapshotMessage([], { formDefaults }));
+    const page = dashboard.page;
+    await page.waitForFunction(() => document.getElementById("optimizer-summary")?.textContent?.startsWith("R-AdaZO"));
+    assert.equal(await page.locator("#hp-lr input").inputValue(), "0.002");
+    assert.equal(await page.locator("#seed input").inputValue(), "7");
+    assert.equal(await page.locator("#stop-iterations input").inputValue(), "500");
+    assert.equal(await page.locator("#stop-evaluations input").inputValue(), "");
+    assert.equal(await page.locator("#stop-target input").inputValue(), "0.1");
+    const checked = await page.locator("#compare-optimizers vscode-checkbox").evaluateAll((boxes) => boxes.filter((box) => (box as HTMLInputElement).checked).map((box) => (box as HTMLInputElement).value));
+    assert.deepEqual(checked, ["zoar", "spsa"]);
+
+    // Changed settings reach a form the user has not touched...
+    await dashboard.send(snapshotMessage([], { formDefaults: { ...formDefaults, seed: 8 } }));
+    await page.waitForFunction(() => (document.getElementById("seed") as HTMLInputElement | null)?.value === "8");
+    // ...but never overwrite what the user typed.
+    await page.locator("#stop-iterations input").fill("1234");
+    await dashboard.send(snapshotMessage([], { formDefaults: { ...formDefaults, seed: 9, stop: { iterations: 50 } } }));
+    await dashboard.page.evaluate(() => window.zoarDashboard!.renderNow());
+    assert.equal(await page.locator("#stop-iterations input").inputValue(), "1234");
+    assert.equal(await page.locator("#seed input").inputValue(), "8");
+  });
+
   it("streams a zoar run: header figures, convergence and diagnostics data, history buffer, best parameters", async () => {
     await dashboard.send(snapshotMessage(), ...zoar.progress);
     const { header, series, inspector, parameters } = zoar;
@@ -268,7 +292,7 @@ describe("dashboard webview in Chromium", function () {
     await dashboard.page.locator("#start").focus();
     await dashboard.page.keyboard.press("Enter");
     const start = (await dashboard.waitForPosted("start")) as StartMessage;
-    assert.deepEqual({ ...start, requestId: 0 }, { type: "start", requestId: 0, optimizer: "zoar", overrides: {}, seed: 1, stop: { iterations: 1000 } });
+    assert.deepEqual({ ...start, requestId: 0 }, { type: "start", requestId: 0, optimizer: "zoar", overrides: {}, seed: 0, stop: { iterations: 1000 } });
 
     // The host's answer about a folded field unfolds it.
     assert.ok(!(await dashboard.page.locator("#hp-eps").isVisible()));
@@ -310,7 +334,7 @@ describe("dashboard webview in Chromium", function () {
     await dashboard.page.locator("#compare-radazo").click();
     await dashboard.page.locator("#compare").click();
     const compare = await dashboard.waitForPosted("compare");
-    assert.deepEqual({ ...compare, requestId: 0 }, { type: "compare", requestId: 0, optimizers: ["zoar", "vanilla", "radazo"], seed: 1, stop: { iterations: 1000 } });
+    assert.deepEqual({ ...compare, requestId: 0 }, { type: "compare", requestId: 0, optimizers: ["zoar", "vanilla", "radazo"], seed: 0, stop: { iterations: 1000 } });
   });
 
   it("asks to save the best parameters and shows where they went", async () => {
