@@ -68,18 +68,22 @@ export function compareCommand(exit: ExitStatus): Command {
     plan: for (let s = 0; s < flags.seeds; s++) {
       for (const optimizer of flags.optimizers) {
         const seed = flags.seed + s;
-        const controller = RunController.start({
-          objectiveFile,
-          optimizer,
-          overrides,
-          seed,
-          stop,
-          timeoutMs: timeoutMsFrom(flags),
-          nonFinite: flags.nonFinite,
-          provider: flags.provider,
-          runsDir: flags.runsDir,
-        });
-        const followed = await followRun(controller, createProgressView(process.stderr, `[${optimizer} seed ${seed}] `));
+        const view = createProgressView(process.stderr, `[${optimizer} seed ${seed}] `);
+        const controller = RunController.start(
+          {
+            objectiveFile,
+            optimizer,
+            overrides,
+            seed,
+            stop,
+            timeoutMs: timeoutMsFrom(flags),
+            nonFinite: flags.nonFinite,
+            provider: flags.provider,
+            runsDir: flags.runsDir,
+          },
+          { output: (line) => view.note(line) },
+        );
+        const followed = await followRun(controller, view);
         runs.push({ optimizer, seed, result: followed.result });
         const { result } = followed;
         if (result.error) process.stderr.write(`zoar: ${optimizer} (seed ${seed}) failed: ${describeFailure(result.error)}\n`);

@@ -35,8 +35,9 @@ export function resumeCommand(exit: ExitStatus): Command {
     if (holder !== undefined) throw new UsageError(`${run} is being run by process ${holder}`);
     const save = saveRequestFrom(flags, store.readConfig().objective.file);
     const stop = stopConditionsFrom(flags, false);
-    const controller = RunController.resume(runDir, Object.keys(stop).length > 0 ? stop : undefined);
-    const followed = await followRun(controller, createProgressView());
+    const view = createProgressView();
+    const controller = RunController.resume(runDir, Object.keys(stop).length > 0 ? stop : undefined, { output: (line) => view.note(line) });
+    const followed = await followRun(controller, view);
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

@@ -41,18 +41,22 @@ export function runCommand(exit: ExitStatus): Command {
     const overrides = overridesFrom(flags, self);
     checkOptimizerSettings(flags.optimizer, overrides);
     const save = saveRequestFrom(flags, objectiveFile);
-    const controller = RunController.start({
-      objectiveFile,
-      optimizer: flags.optimizer,
-      overrides,
-      seed: flags.seed,
-      stop: stopConditionsFrom(flags, true),
-      timeoutMs: timeoutMsFrom(flags),
-      nonFinite: flags.nonFinite,
-      provider: flags.provider,
-      runsDir: flags.runsDir,
-    });
-    const followed = await followRun(controller, createProgressView());
+    const view = createProgressView();
+    const controller = RunController.start(
+      {
+        objectiveFile,
+        optimizer: flags.optimizer,
+        overrides,
+        seed: flags.seed,
+        stop: stopConditionsFrom(flags, true),
+        timeoutMs: timeoutMsFrom(flags),
+        nonFinite: flags.nonFinite,
+        provider: flags.provider,
+        runsDir: flags.runsDir,
+      },
+      { output: (line) => view.note(line) },
+    );
+    const followed = await followRun(controller, view);
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

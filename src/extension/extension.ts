@@ -2,6 +2,7 @@
 // the CodeLens, the status bar and the run log, and stops every run when the
 // extension is deactivated. Runs execute in worker threads started from the
 // bundles beside this one (dist/run-worker.js, dist/objective-worker.js).
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { registerCommands } from "./commands";
 import { DASHBOARD_VIEW_TYPE } from "./commandIds";
@@ -27,7 +28,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const monitor = new RunMonitor(log);
   const scripts = bundledScripts(vscode.Uri.joinPath(context.extensionUri, "dist").fsPath);
   const hub = new ObjectiveHub({
-    launch: createRunLauncher(scripts),
+    launch: createRunLauncher(scripts, (file, line, stream) => {
+      const text = `${path.basename(file)}: ${line}`;
+      if (stream === "stderr") log.warn(text);
+      else log.info(text);
+    }),
     events: monitor,
     displayPath: (file) => displayPathOf(file, workspaceFolderRefs()),
     runsDirOf: (file) => configuration.runsDirOf(file),

@@ -1,8 +1,9 @@
 // Starts runs in worker threads with the bundled scripts that lie beside the
 // extension in dist/: the extension host only forwards commands and events,
-// it never evaluates an objective or steps an optimizer itself.
+// it never evaluates an objective or steps an optimizer itself. What an
+// objective prints reaches the caller line by line (the "zoar" output channel).
 import * as path from "node:path";
-import { RunController } from "../run/controller";
+import { type OutputStream, RunController } from "../run/controller";
 import type { RunLauncher } from "./objectiveRunner";
 
 export interface BundledScripts {
@@ -15,6 +16,14 @@ export function bundledScripts(distDir: string): BundledScripts {
   return { runWorker: path.join(distDir, "run-worker.js"), objectiveWorker: path.join(distDir, "objective-worker.js") };
 }
 
-export function createRunLauncher(scripts: BundledScripts): RunLauncher {
-  return (settings) => RunController.start(settings, { workerScript: scripts.runWorker, objectiveWorkerScript: scripts.objectiveWorker });
+/** Where an objective's console output goes: one line at a time, with the objective file it came from. */
+export type ObjectiveOutput = (objectiveFile: string, line: string, stream: OutputStream) => void;
+
+export function createRunLauncher(scripts: BundledScripts, output: ObjectiveOutput): RunLauncher {
+  return (settings) =>
+    RunController.start(settings, {
+      workerScript: scripts.runWorker,
+      objectiveWorkerScript: scripts.objectiveWorker,
+      output: (line, stream) => output(settings.objectiveFile, line, stream),
+    });
 }

@@ -6,6 +6,8 @@
  * saying so; its checkpoint still allows a resume.
  */
 import * as path from "node:path";
+import * as readline from "node:readline";
+import type { Readable } from "node:stream";
 import { findWorkerEntry, workerExecArgv } from "../objective/workerEntry";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { LoopOptions } from "./loop";
@@ -20,6 +22,21 @@ export interface RunControllerOptions extends LoopOptions {
   execArgv?: string[];
   /** Memory limits of the run worker (the objective's own worker is not affected). */
   resourceLimits?: ResourceLimits;
+  /**
+   * Receives what the objective prints (console.log to stdout, console.error
+   * to stderr), line by line; by default the lines go to this process's
+   * stderr, so stdout keeps only the caller's own output (--json results).
+   */
+  output?: (line: string, stream: OutputStream) => void;
+}
+
+export type OutputStream = "stdout" | "stderr";
+
+/** How long a finished run waits for the rest of its worker's output. */
+const OUTPUT_DRAIN_MS = 1000;
+
+function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 /** File names of the run worker beside this module: the bundle (dist/) first, then the source (tsx). */
@@ -39,6 +56,8 @@ export class RunController {
   /** The run's folder, known before the worker starts. */
   readonly runDir: string;
   private readonly worker: Worker;
+  /** Settles once the objective's output has all been passed on. */
+  private readonly outputDone: Promise<unknown>;
   private state: RunState | "starting" = "starting";
   private startedInfo: RunStarted | undefined;
   private latest: RunProgress | undefined;
@@ -68,7 +87,11 @@ export class RunController {
       workerData: start,
       execArgv: options.execArgv ?? workerExecArgv(workerScript),
       resourceLimits: options.resourceLimits,
+      stdout: true,
+      stderr: true,
     });
+    const output = options.output ?? writeToStderr;
+    this.outputDone = Promise.all([forwardLines(this.worker.stdout, (line) => output(line, "stdout")), forwardLines(this.worker.stderr, (line) => output(line, "stderr"))]);
     this.worker.on("message", (message: RunWorkerMessage) => this.onMessage(message));
     this.worker.on("error", (error) => (this.workerError ??= error));
     this.worker.on("exit", (code) => this.onExit(code));
@@ -139,7 +162,10 @@ export class RunController {
 
   private onExit(code: number): void {
     this.state = "finished";
-    this.settle(this.result ?? this.recordCrash(code));
+    const result = this.result ?? this.recordCrash(code);
+    // The result comes after the last line the objective printed.
+    const drained = new Promise((resolve) => setTimeout(resolve, OUTPUT_DRAIN_MS).unref());
+    void Promise.race([this.outputDone, drained]).then(() => this.settle(result));
   }
 
   /** The worker ended without a result: record the run as failed, from what its folder holds. */
@@ -172,4 +198,9 @@ export class RunController {
 function loopOptions(options: RunControllerOptions): LoopOptions {
   const { progressIntervalMs, objectiveWorkerScript, traceBatching } = options;
   return { progressIntervalMs, objectiveWorkerScript, traceBatching };
+}
+
+/** Calls `onLine` with each line `stream` carries, the last one even without its newline; resolves at its end. */
+function forwardLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve) => readline.createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine).on("close", resolve));
 }

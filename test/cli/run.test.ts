@@ -10,6 +10,16 @@ import { copyFixture, explain, jsonOf, RUN_FIXTURES, runCli } from "./helpers";
 describe("zoar run", () => {
   const temporary = useTemporaryFolder("zoar-cli-test-");
 
+  it("keeps stdout for the JSON result: what the objective prints goes to stderr", async () => {
+    const objective = copyFixture("prints.ts", temporary.dir, "prints.ts");
+    const outcome = await runCli(["run", objective, "--iterations", "20", "--json"], temporary.dir);
+    assert.equal(outcome.code, 0, explain(outcome));
+    assert.equal(jsonOf(outcome).status, "done", "stdout parses as one JSON object");
+    assert.match(outcome.stderr, /prints: warming up\n/);
+    assert.match(outcome.stderr, /prints: evaluation 200\n/);
+    assert.ok(!outcome.stdout.includes("prints:"));
+  });
+
   it("runs an objective: exit 0, one JSON result on stdout, plain progress on stderr, parameters saved beside it", async () => {
     const objective = copyFixture("quadratic.ts", temporary.dir, "project/quadratic.ts");
     const outcome = await runCli(["run", objective, "--iterations", "40", "--lr", "0.05", "--seed", "4", "--json", "--save"], temporary.dir);

@@ -22,6 +22,11 @@ describe("e2e: failing objectives in code-server", function () {
     await e2e.workbench.notificationAction(/throws\.ts failed/, "Show");
     await e2e.workbench.page.locator(".tab.active", { hasText: "throws.ts" }).waitFor();
     assert.match(await poll("the cursor on the failing line", () => e2e.workbench.cursorPosition(), (text) => text.startsWith("Ln 12,")), /^Ln 12, Col \d+/);
+
+    // The run log has the failure and what the objective printed before it.
+    await e2e.workbench.runCommand("zoar: Show Run Log");
+    const log = await poll("the run log", () => e2e.workbench.outputText(), (text) => text.includes("the simulator diverged"));
+    assert.match(log, /throws\.ts: simulator: 100 steps, still stable/);
   });
 
   it("an objective that hangs is stopped by the evaluation timeout", async () => {

@@ -147,6 +147,12 @@ export class Workbench {
     await toast.getByRole("button", { name: action, exact: true }).click();
   }
 
+  /** The text of the Output panel's channel now shown. */
+  async outputText(): Promise<string> {
+    const lines = this.page.locator(".part.panel .monaco-editor .view-lines .view-line");
+    return (await lines.allTextContents()).join("\n").replace(/\u00a0/g, " ");
+  }
+
   /** The editor cursor's place as the status bar shows it: "Ln 12, Col 34". */
   async cursorPosition(): Promise<string> {
     return ((await this.page.locator("#status\\.editor\\.selection").textContent()) ?? "").trim();

@@ -29,6 +29,15 @@ describe("run controller: the loop in a worker thread", () => {
     }
   });
 
+  it("passes on what the objective prints, line by line and stream by stream, before the result", async () => {
+    const lines: string[] = [];
+    const controller = start({ objectiveFile: runFixture("prints.ts"), stop: { iterations: 50 } }, { output: (line: string, stream: string) => lines.push(`${stream}: ${line}`) });
+    const result = await controller.finished;
+    assert.equal(result.status, "done");
+    // 50 iterations of K = 10 queries: 500 evaluations.
+    assert.deepEqual(lines, ["stderr: prints: warming up", ...[100, 200, 300, 400, 500].map((n) => `stdout: prints: evaluation ${n}`)]);
+  });
+
   it("announces the run, forwards progress and resolves with the result written to result.json", async () => {
     const controller = start({ stop: { iterations: 40 } });
     const started: RunStarted[] = [];
