@@ -1,4 +1,6 @@
 // All bundles of zoar. `node esbuild.config.mjs` builds once; `--watch` rebuilds on change.
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
 
 const production = process.argv.includes("--production");
@@ -49,3 +51,7 @@ if (watch) {
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }
+
+// Declarations of the objective SDK, which the TypeScript server plugin serves for "zoar".
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.sdk-types.json"], { stdio: "inherit" });

@@ -110,4 +110,26 @@ describe("e2e: optimizing an example objective in code-server", function () {
     assert.equal(await dashboard.text("#best-value"), bestBefore);
     assert.ok((await dashboard.chartRows()).rows > 0, "the restored run is drawn");
   });
+
+  it("the objective's editor knows the zoar module: its types, and no error on the import", async () => {
+    const { workbench } = e2e;
+    await workbench.explorerItem("levy.ts").dblclick();
+    const token = workbench.page.locator(".editor-instance .view-line span", { hasText: /^defineObjective$/ }).first();
+    await token.waitFor();
+    // The TypeScript server plugin answers once the server has loaded the project.
+    const hover = await poll(
+      "the hover on defineObjective to show the SDK's signature",
+      async () => {
+        await workbench.page.mouse.move(0, 0);
+        await token.hover();
+        await workbench.page.waitForTimeout(1_000);
+        return (await workbench.page.locator(".monaco-hover-content").allTextContents()).join("\n");
+      },
+      (text) => text.includes("ObjectiveDefinition"),
+      90_000,
+    );
+    assert.match(hover, /function defineObjective<T extends ObjectiveDefinition>\(definition: T\): T/);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal(await workbench.problemCounts(), "0 0", "no errors or warnings in levy.ts");
+  });
 });

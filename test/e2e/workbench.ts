@@ -153,6 +153,11 @@ export class Workbench {
     return (await lines.allTextContents()).join("\n").replace(/\u00a0/g, " ");
   }
 
+  /** The status bar's problem counts, errors then warnings: "0 0". */
+  async problemCounts(): Promise<string> {
+    return ((await this.page.locator("#status\\.problems").textContent()) ?? "").replace(/\s+/g, " ").trim();
+  }
+
   /** The editor cursor's place as the status bar shows it: "Ln 12, Col 34". */
   async cursorPosition(): Promise<string> {
     return ((await this.page.locator("#status\\.editor\\.selection").textContent()) ?? "").trim();
