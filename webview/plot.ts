@@ -1,31 +1,20 @@
 // A uPlot chart that follows its container's width, is rebuilt when its
 // shape changes (series, scales, theme) and otherwise only gets new data.
 import uPlot from "uplot";
+import { decadeLines, spacedLabels } from "./logTicks";
 import type { ChartColors } from "./theme";
 
 export const CHART_HEIGHT = 260;
 
-function isDecade(x: number): boolean {
-  if (!(x > 0)) return false;
-  const exponent = Math.log10(x);
-  return Math.abs(exponent - Math.round(exponent)) < 1e-9;
-}
-
-/** On an axis spanning several decades, only the powers of ten. */
-const decadeTicks: uPlot.Axis.Filter = (_u, splits) => {
-  const decades = splits.filter(isDecade).length;
-  return decades >= 3 ? splits.map((x) => (isDecade(x) ? x : null)) : splits;
-};
-
 export function axisStyle(colors: ChartColors, label: string, extra: Partial<uPlot.Axis> = {}, log = false): uPlot.Axis {
-  // On a log axis, labels, ticks and grid lines at powers of ten only: nine lines a decade is noise.
-  const filter = log ? { filter: decadeTicks } : {};
+  // On a log axis, lines at powers of ten only across several decades, and labels only where they have room.
+  const lines = log ? { filter: decadeLines } : {};
   return {
     label,
     stroke: colors.foreground,
-    grid: { stroke: colors.grid, width: 1, ...filter },
-    ticks: { stroke: colors.grid, width: 1, ...filter },
-    ...filter,
+    grid: { stroke: colors.grid, width: 1, ...lines },
+    ticks: { stroke: colors.grid, width: 1, ...lines },
+    ...(log ? { filter: spacedLabels } : {}),
     ...extra,
   };
 }
