@@ -2,14 +2,12 @@
 // and seeds for every optimizer, one stored run each, then a table of means.
 import { Command } from "commander";
 import { optimizerNames } from "../engine";
-import { RunController } from "../run/controller";
 import type { RunResult } from "../run/types";
 import { EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, type ExitStatus } from "./exit";
-import { followRun } from "./follow";
+import { startAndFollow } from "./follow";
 import { describeFailure, formatDuration, formatValue } from "./format";
 import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
 import { integer, list } from "./parse";
-import { createProgressView } from "./progress-view";
 import { jsonSummary } from "./report";
 import {
   addEvaluationOptions,
@@ -20,7 +18,7 @@ import {
   objectiveFileFrom,
   type StopFlags,
   stopConditionsFrom,
-  timeoutMsFrom,
+  evaluationSettingsFrom,
 } from "./run-options";
 import { formatTable } from "./table";
 
@@ -68,22 +66,7 @@ export function compareCommand(exit: ExitStatus): Command {
     plan: for (let s = 0; s < flags.seeds; s++) {
       for (const optimizer of flags.optimizers) {
         const seed = flags.seed + s;
-        const view = createProgressView(process.stderr, `[${optimizer} seed ${seed}] `);
-        const controller = RunController.start(
-          {
-            objectiveFile,
-            optimizer,
-            overrides,
-            seed,
-            stop,
-            timeoutMs: timeoutMsFrom(flags),
-            nonFinite: flags.nonFinite,
-            provider: flags.provider,
-            runsDir: flags.runsDir,
-          },
-          { output: (line) => view.note(line) },
-        );
-        const followed = await followRun(controller, view);
+        const followed = await startAndFollow({ objectiveFile, optimizer, overrides, seed, stop, ...evaluationSettingsFrom(flags) }, `[${optimizer} seed ${seed}] `);
         runs.push({ optimizer, seed, result: followed.result });
         const { result } = followed;
         if (result.error) process.stderr.write(`zoar: ${optimizer} (seed ${seed}) failed: ${describeFailure(result.error)}\n`);

@@ -1,10 +1,10 @@
 // Following a run from the terminal: progress on stderr, and Ctrl-C (or a
 // SIGTERM) stops it cleanly: the run writes its checkpoint and result and
 // stays resumable. A second Ctrl-C quits at once; the last checkpoint still holds.
-import type { RunController } from "../run/controller";
-import type { RunResult } from "../run/types";
+import { RunController } from "../run/controller";
+import type { RunResult, RunSettings, StopConditions } from "../run/types";
 import { EXIT_INTERRUPTED } from "./exit";
-import type { ProgressView } from "./progress-view";
+import { createProgressView, type ProgressView } from "./progress-view";
 
 export interface Followed {
   result: RunResult;
@@ -36,4 +36,22 @@ export async function followRun(controller: RunController, view: ProgressView): 
     process.off("SIGTERM", onSignal);
     view.finish();
   }
+}
+
+export interface FollowedRun extends Followed {
+  controller: RunController;
+}
+
+/** Starts a run in a worker and follows it on stderr; what the objective prints appears above the progress. */
+export async function startAndFollow(settings: RunSettings, label = ""): Promise<FollowedRun> {
+  const view = createProgressView(process.stderr, label);
+  const controller = RunController.start(settings, { output: (line) => view.note(line) });
+  return { ...(await followRun(controller, view)), controller };
+}
+
+/** Resumes the run in `runDir` and follows it like startAndFollow. */
+export async function resumeAndFollow(runDir: string, stop: StopConditions | undefined): Promise<FollowedRun> {
+  const view = createProgressView();
+  const controller = RunController.resume(runDir, stop, { output: (line) => view.note(line) });
+  return { ...(await followRun(controller, view)), controller };
 }

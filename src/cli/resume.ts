@@ -1,10 +1,8 @@
 // `zoar resume <run>`: continue a stopped, failed or killed run from its last checkpoint.
 import { Command } from "commander";
-import { RunController } from "../run/controller";
 import { DEFAULT_RUNS_DIR, resolveRunDir, RunStore } from "../run/store";
 import { type ExitStatus, UsageError } from "./exit";
-import { followRun } from "./follow";
-import { createProgressView } from "./progress-view";
+import { resumeAndFollow } from "./follow";
 import { reportRun } from "./report";
 import { addStopOptions, type StopFlags, stopConditionsFrom } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
@@ -35,9 +33,7 @@ export function resumeCommand(exit: ExitStatus): Command {
     if (holder !== undefined) throw new UsageError(`${run} is being run by process ${holder}`);
     const save = saveRequestFrom(flags, store.readConfig().objective.file);
     const stop = stopConditionsFrom(flags, false);
-    const view = createProgressView();
-    const controller = RunController.resume(runDir, Object.keys(stop).length > 0 ? stop : undefined, { output: (line) => view.note(line) });
-    const followed = await followRun(controller, view);
+    const { controller, ...followed } = await resumeAndFollow(runDir, Object.keys(stop).length > 0 ? stop : undefined);
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

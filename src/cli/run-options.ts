@@ -7,7 +7,7 @@ import { type OptimizerConfig, optimizerEntry, resolveConfig } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import { DEFAULT_RUNS_DIR } from "../run/store";
-import type { StopConditions } from "../run/types";
+import type { RunSettings, StopConditions } from "../run/types";
 import { UsageError } from "./exit";
 import type { overridesFrom } from "./hyperparameters";
 import { finiteNumber, integer, oneOf, positiveNumber } from "./parse";
@@ -75,8 +75,13 @@ export function stopConditionsFrom(flags: StopFlags, withDefault: boolean): Stop
   return stop;
 }
 
-export function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
+function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
   return flags.timeout === undefined ? undefined : flags.timeout * 1000;
+}
+
+/** How a run evaluates and where it is stored, from the flags every running command shares. */
+export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir"> {
+  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir };
 }
 
 /** The objective file, absolute; a usage error when it does not exist. */

@@ -1,12 +1,10 @@
 // `zoar run <objective.ts>`: optimize an objective file in a stored, resumable run.
 import { Command } from "commander";
 import { optimizerNames } from "../engine";
-import { RunController } from "../run/controller";
 import type { ExitStatus } from "./exit";
-import { followRun } from "./follow";
+import { startAndFollow } from "./follow";
 import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
 import { oneOf } from "./parse";
-import { createProgressView } from "./progress-view";
 import { reportRun } from "./report";
 import {
   addEvaluationOptions,
@@ -17,7 +15,7 @@ import {
   objectiveFileFrom,
   type StopFlags,
   stopConditionsFrom,
-  timeoutMsFrom,
+  evaluationSettingsFrom,
 } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 
@@ -41,22 +39,14 @@ export function runCommand(exit: ExitStatus): Command {
     const overrides = overridesFrom(flags, self);
     checkOptimizerSettings(flags.optimizer, overrides);
     const save = saveRequestFrom(flags, objectiveFile);
-    const view = createProgressView();
-    const controller = RunController.start(
-      {
-        objectiveFile,
-        optimizer: flags.optimizer,
-        overrides,
-        seed: flags.seed,
-        stop: stopConditionsFrom(flags, true),
-        timeoutMs: timeoutMsFrom(flags),
-        nonFinite: flags.nonFinite,
-        provider: flags.provider,
-        runsDir: flags.runsDir,
-      },
-      { output: (line) => view.note(line) },
-    );
-    const followed = await followRun(controller, view);
+    const { controller, ...followed } = await startAndFollow({
+      objectiveFile,
+      optimizer: flags.optimizer,
+      overrides,
+      seed: flags.seed,
+      stop: stopConditionsFrom(flags, true),
+      ...evaluationSettingsFrom(flags),
+    });
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }
