@@ -19,7 +19,18 @@ export type { OnnxProviderPreference, OnnxProviderUsed } from "./runtime-context
 export interface OnnxModelOptions {
   /** "auto" (default) tries CUDA and falls back to the CPU; the run's --provider setting overrides this. */
   provider?: OnnxProviderPreference;
+  /**
+   * onnxruntime session settings, e.g. { intraOpNumThreads: 1 } when several
+   * runs share the CPU, or a graph optimization level. The execution provider
+   * is zoar's to choose (see provider).
+   */
+  session?: OnnxSessionTuning;
 }
+
+export type OnnxSessionTuning = Pick<
+  Ort.InferenceSession.SessionOptions,
+  "intraOpNumThreads" | "interOpNumThreads" | "graphOptimizationLevel" | "executionMode" | "enableCpuMemArena" | "enableMemPattern" | "logSeverityLevel"
+>;
 
 /** Output tensors by output name. */
 export type OnnxOutputs = Ort.InferenceSession.ReturnType;
@@ -32,20 +43,19 @@ const standaloneModels = new Map<string, OnnxModel>();
  * A model file, resolved against the objective file's folder. The session is
  * created on first use (or by `ready()`); zoar's worker readies every model the
  * objective loaded before the first batch, so load errors surface at once.
- * Calling this again with the same path returns the same model.
+ * Calling this again with the same path and options returns the same model.
  */
 export function loadOnnxModel(relativePath: string, options: OnnxModelOptions = {}): OnnxModel {
   const context = getRuntimeContext();
   const baseDir = context ? path.dirname(context.objectiveFile) : process.cwd();
   const modelPath = path.resolve(baseDir, relativePath);
   const preference = context?.provider ?? options.provider ?? "auto";
-  const key = `${modelPath}\n${preference}`;
+  const tuning = options.session ?? {};
+  const key = `${modelPath}\n${preference}\n${JSON.stringify(tuning)}`;
   const cache = context?.models ?? standaloneModels;
   const cached = cache.get(key);
   if (cached instanceof OnnxModel) return cached;
-  const model = new OnnxModel(modelPath, relativePath, preference, context?.onnxRuntimeDir, (m) =>
-    context?.onModelReady(m),
-  );
+  const model = new OnnxModel(modelPath, relativePath, preference, tuning, context?.onnxRuntimeDir, (m) => context?.onModelReady(m));
   cache.set(key, model);
   return model;
 }
@@ -62,6 +72,7 @@ export class OnnxModel implements RuntimeModel {
     readonly path: string,
     private readonly requestedPath: string,
     private readonly preference: OnnxProviderPreference,
+    private readonly tuning: OnnxSessionTuning,
     private readonly onnxRuntimeDir: string | undefined,
     private readonly onReady: (model: OnnxModel) => void,
   ) {}
@@ -120,7 +131,7 @@ export class OnnxModel implements RuntimeModel {
 
   private async createWithProvider(ort: typeof Ort): Promise<Ort.InferenceSession> {
     const onCpu = async (note?: string) => {
-      const session = await ort.InferenceSession.create(this.path, { executionProviders: ["cpu"] });
+      const session = await ort.InferenceSession.create(this.path, { ...this.tuning, executionProviders: ["cpu"] });
       this.usedProvider = "cpu";
       this.note = note;
       return session;
@@ -133,7 +144,7 @@ export class OnnxModel implements RuntimeModel {
       return onCpu(`CUDA provider not installed (${missing}); running on the CPU`);
     }
     try {
-      const session = await ort.InferenceSession.create(this.path, { executionProviders: ["cuda"] });
+      const session = await ort.InferenceSession.create(this.path, { ...this.tuning, executionProviders: ["cuda"] });
       this.usedProvider = "cuda";
       return session;
     } catch (error) {

@@ -24,6 +24,7 @@ export {
   type OnnxOutputs,
   type OnnxProviderPreference,
   type OnnxProviderUsed,
+  type OnnxSessionTuning,
 } from "./onnx-model";
 
 /**

@@ -13,6 +13,7 @@ declare module "zoar" {
   export type OnnxOutputs = import("./sdk").OnnxOutputs;
   export type OnnxProviderPreference = import("./sdk").OnnxProviderPreference;
   export type OnnxProviderUsed = import("./sdk").OnnxProviderUsed;
+  export type OnnxSessionTuning = import("./sdk").OnnxSessionTuning;
   export type ObjectiveDefinition = import("./sdk").ObjectiveDefinition;
   export type PointwiseObjectiveDefinition = import("./sdk").PointwiseObjectiveDefinition;
   export type BatchObjectiveDefinition = import("./sdk").BatchObjectiveDefinition;

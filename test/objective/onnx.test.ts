@@ -141,4 +141,16 @@ describe("ONNX models in objectives", () => {
     assert.deepEqual(Array.from(outputs.Y.data as Float32Array), [0, 1]);
     assert.deepEqual(outputs.Y.dims, [2]);
   });
+
+  it("loadOnnxModel takes onnxruntime session settings: one model per setting, the same outputs", async () => {
+    const modelPath = path.join(tmp.dir, "sphere.onnx");
+    const tuned = loadOnnxModel(modelPath, { provider: "cpu", session: { intraOpNumThreads: 1, graphOptimizationLevel: "basic" } });
+    assert.equal(loadOnnxModel(modelPath, { provider: "cpu", session: { intraOpNumThreads: 1, graphOptimizationLevel: "basic" } }), tuned);
+    assert.notEqual(loadOnnxModel(modelPath, { provider: "cpu" }), tuned);
+    const outputs = await tuned.runBatch("X", new Float32Array([1, 2, 3, 1, 2, 4]), [2, 3]);
+    assert.deepEqual(Array.from(outputs.Y.data as Float32Array), [0, 1]);
+    // onnxruntime checks the settings: a bad one fails the load with its message.
+    const broken = loadOnnxModel(modelPath, { provider: "cpu", session: { graphOptimizationLevel: "fastest" as "all" } });
+    await assert.rejects(broken.ready(), /graphOptimizationLevel|optimization/i);
+  });
 });
