@@ -1,7 +1,7 @@
 // Following a run from the terminal: progress on stderr, and Ctrl-C (or a
 // SIGTERM) stops it cleanly: the run writes its checkpoint and result and
 // stays resumable. A second Ctrl-C quits at once; the last checkpoint still holds.
-import { RunController } from "../run/controller";
+import { RunController, type RunControllerOptions } from "../run/controller";
 import type { RunResult, RunSettings, StopConditions } from "../run/types";
 import { EXIT_INTERRUPTED } from "./exit";
 import { createProgressView, type ProgressView } from "./progress-view";
@@ -42,16 +42,19 @@ export interface FollowedRun extends Followed {
   controller: RunController;
 }
 
-/** Starts a run in a worker and follows it on stderr; what the objective prints appears above the progress. */
-export async function startAndFollow(settings: RunSettings, label = ""): Promise<FollowedRun> {
+/** Launches a run with its objective's output routed above the progress view, and follows it. */
+async function launchAndFollow(launch: (options: RunControllerOptions) => RunController, label: string): Promise<FollowedRun> {
   const view = createProgressView(process.stderr, label);
-  const controller = RunController.start(settings, { output: (line) => view.note(line) });
+  const controller = launch({ output: (line) => view.note(line) });
   return { ...(await followRun(controller, view)), controller };
 }
 
+/** Starts a run in a worker and follows it on stderr; what the objective prints appears above the progress. */
+export function startAndFollow(settings: RunSettings, label = ""): Promise<FollowedRun> {
+  return launchAndFollow((options) => RunController.start(settings, options), label);
+}
+
 /** Resumes the run in `runDir` and follows it like startAndFollow. */
-export async function resumeAndFollow(runDir: string, stop: StopConditions | undefined): Promise<FollowedRun> {
-  const view = createProgressView();
-  const controller = RunController.resume(runDir, stop, { output: (line) => view.note(line) });
-  return { ...(await followRun(controller, view)), controller };
+export function resumeAndFollow(runDir: string, stop: StopConditions | undefined): Promise<FollowedRun> {
+  return launchAndFollow((options) => RunController.resume(runDir, stop, options), "");
 }
