@@ -18,7 +18,7 @@ export type HistoryKind = "none" | "mean" | "ema";
 
 export type UpdateKind = "sgd" | "adam" | "radazo";
 
-/** Where the ZoAR buffer keeps its directions: per-iteration sums of vectors, or seeds only. */
+/** Where windows (the ZoAR buffer, a mean of estimates) keep old iterations: as vectors, or as seeds regenerated on removal. */
 export type BufferStorage = "auto" | "vectors" | "seeds";
 
 export interface OptimizerConfig {

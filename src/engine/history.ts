@@ -1,68 +1,203 @@
 // Averaging of successive gradient estimates (ALGORITHMS.md, estimator 4):
-// "mean" keeps the last N+1 estimates and returns their mean (ZoHS; with
+// "mean" keeps the last W = N+1 estimates and returns their mean (ZoHS; with
 // central differences, the antithetic ZoAR); "ema" returns
 // decay * previous + (1 - decay) * estimate, starting from the first estimate.
-import type { HistoryKind } from "./config";
+//
+// "mean" keeps a running sum of the window: each iteration adds the newest
+// estimate and removes the oldest in one pass, O(d) whatever N. The oldest
+// estimate is either stored as a vector, or, for an estimate that is one
+// iteration's combination of directions, g = sum_k w_k u(seed_k), kept as its
+// K seeds and weights and regenerated a tile at a time: O(d) memory whatever
+// N. An exact recomputation every `recomputeEvery` iterations wipes the
+// rounding of the additions and removals.
+import type { HistoryKind, SamplerKind } from "./config";
+import { recomputePeriod } from "./estimators/zoar";
+import type { DirectionCombination } from "./estimators/types";
+import { TILE, TiledDirections } from "./tiles";
 import { norm2 } from "./vector";
 
+/** One held estimate: as a vector, or as the combination of directions it was. */
+export interface HeldEstimate {
+  iteration: number;
+  norm: number;
+  vector: Float64Array | null;
+  seeds: Uint32Array | null;
+  weights: Float64Array | null;
+}
+
 export interface HistoryState {
-  /** Past estimates, oldest first ("mean"), or the running average ("ema"). */
-  estimates: Float64Array[];
-  iterations: number[];
+  /** "mean": the held estimates, oldest first; "ema": one entry holding the running average. */
+  held: HeldEstimate[];
+  /** "mean": the sum of the held estimates. */
+  sum: Float64Array;
+  /** Iterations left before the sum is next computed from scratch. */
+  untilExact: number;
 }
 
 export class EstimateHistory {
-  private state: HistoryState = { estimates: [], iterations: [] };
+  private held: HeldEstimate[] = [];
+  private readonly sum: Float64Array;
+  private untilExact = 0;
+  private readonly recomputeEvery: number;
+  private readonly tiles: TiledDirections;
 
   constructor(
     private readonly kind: HistoryKind,
     private readonly window: number,
     private readonly decay: number,
-  ) {}
+    private readonly dimension: number,
+    sampler: SamplerKind,
+    /** Keep estimates as vectors even when they could be regenerated from seeds. */
+    private readonly storeVectors: boolean,
+  ) {
+    this.sum = new Float64Array(kind === "mean" && window > 1 ? dimension : 0);
+    this.recomputeEvery = recomputePeriod(window);
+    this.tiles = new TiledDirections(sampler, dimension);
+  }
 
-  /** Replace g (this iteration's estimate) by the averaged estimate. */
-  apply(g: Float64Array, iteration: number): void {
-    const { estimates, iterations } = this.state;
+  /**
+   * Replace g (this iteration's estimate) by the averaged estimate.
+   * `combination`, when given, is g as sum_k w_k u(seed_k).
+   */
+  apply(g: Float64Array, iteration: number, combination: DirectionCombination | null): void {
     if (this.kind === "none") return;
     const d = g.length;
     if (this.kind === "ema") {
-      if (estimates.length === 0) {
-        estimates.push(g.slice());
-        iterations.push(iteration);
+      if (this.held.length === 0) {
+        this.held.push({ iteration, norm: norm2(g), vector: g.slice(), seeds: null, weights: null });
         return;
       }
-      const average = estimates[0];
+      const entry = this.held[0];
+      const average = entry.vector!;
       const decay = this.decay;
       for (let i = 0; i < d; i++) g[i] = average[i] = decay * average[i] + (1 - decay) * g[i];
-      iterations[0] = iteration;
+      entry.iteration = iteration;
+      entry.norm = norm2(average);
       return;
     }
-    let slot: Float64Array;
-    if (estimates.length >= this.window) {
-      slot = estimates.shift()!;
-      iterations.shift();
-    } else {
-      slot = new Float64Array(d);
+    if (this.window === 1) {
+      this.held = [{ iteration, norm: norm2(g), vector: null, seeds: null, weights: null }];
+      return;
     }
-    slot.set(g);
-    estimates.push(slot);
-    iterations.push(iteration);
-    g.fill(0);
-    for (const e of estimates) for (let i = 0; i < d; i++) g[i] += e[i];
-    const inverse = 1 / estimates.length;
-    for (let i = 0; i < d; i++) g[i] *= inverse;
+    const evicted = this.held.length >= this.window ? this.held.shift()! : null;
+    const asVector = this.storeVectors || combination === null;
+    const entry: HeldEstimate = {
+      iteration,
+      norm: 0,
+      vector: asVector ? (evicted?.vector ?? new Float64Array(d)) : null,
+      seeds: asVector ? null : combination.seeds.slice(),
+      weights: asVector ? null : combination.weights.slice(),
+    };
+    this.held.push(entry);
+    if (this.untilExact <= 0) {
+      this.sum.fill(0);
+      for (let s = 0; s < this.held.length - 1; s++) this.addHeld(this.held[s]);
+      this.untilExact = this.recomputeEvery;
+      this.advance(g, entry, null);
+    } else {
+      this.advance(g, entry, evicted);
+    }
+    this.untilExact--;
+  }
+
+  /** The one pass of an iteration: sum += g - evicted, g = sum / W, the newest stored as needed. */
+  private advance(g: Float64Array, entry: HeldEstimate, evicted: HeldEstimate | null): void {
+    const d = this.dimension;
+    const sum = this.sum;
+    const inverse = 1 / this.held.length;
+    const stored = entry.vector;
+    const oldVector = evicted?.vector ?? null;
+    const regenerated = evicted !== null && oldVector === null;
+    const oldWeights = regenerated ? evicted.weights! : null;
+    const oldCount = oldWeights?.length ?? 0;
+    const scratch = regenerated ? this.tiles.start(evicted.seeds!) : sum;
+    let squares = 0;
+    for (let from = 0; from < d; from += TILE) {
+      const to = Math.min(d, from + TILE);
+      if (regenerated) this.tiles.draw(oldCount, to - from);
+      for (let i = from; i < to; i++) {
+        const gi = g[i];
+        squares += gi * gi;
+        let old = 0;
+        if (oldWeights !== null) {
+          const j = i - from;
+          for (let q = 0; q < oldCount; q++) old += oldWeights[q] * scratch[q * TILE + j];
+        } else if (oldVector !== null) {
+          old = oldVector[i];
+        }
+        // The newest estimate may reuse the evicted one's vector: read it first (above).
+        if (stored !== null) stored[i] = gi;
+        const s = sum[i] - old + gi;
+        sum[i] = s;
+        g[i] = s * inverse;
+      }
+    }
+    entry.norm = Math.sqrt(squares);
+  }
+
+  /** sum += a held estimate. */
+  private addHeld(entry: HeldEstimate): void {
+    const d = this.dimension;
+    const sum = this.sum;
+    if (entry.vector !== null) {
+      const vector = entry.vector;
+      for (let i = 0; i < d; i++) sum[i] += vector[i];
+      return;
+    }
+    const weights = entry.weights!;
+    const k = weights.length;
+    const scratch = this.tiles.start(entry.seeds!);
+    for (let from = 0; from < d; from += TILE) {
+      const to = Math.min(d, from + TILE);
+      this.tiles.draw(k, to - from);
+      for (let i = from; i < to; i++) {
+        const j = i - from;
+        let x = 0;
+        for (let q = 0; q < k; q++) x += weights[q] * scratch[q * TILE + j];
+        sum[i] += x;
+      }
+    }
   }
 
   /** Iterations whose estimates are held, with each estimate's norm. */
-  held(): { iteration: number; norm: number }[] {
-    return this.state.estimates.map((e, i) => ({ iteration: this.state.iterations[i], norm: norm2(e) }));
+  heldEstimates(): { iteration: number; norm: number }[] {
+    return this.held.map((e) => ({ iteration: e.iteration, norm: e.norm }));
   }
 
   snapshot(): HistoryState {
-    return { estimates: this.state.estimates.map((e) => e.slice()), iterations: this.state.iterations.slice() };
+    return { held: this.held.map(copyHeld), sum: this.sum.slice(), untilExact: this.untilExact };
   }
 
-  restore(state: HistoryState): void {
-    this.state = { estimates: state.estimates.map((e) => Float64Array.from(e)), iterations: state.iterations.slice() };
+  restore(state: HistoryState | LegacyHistoryState): void {
+    if ("estimates" in state) {
+      // Snapshots from before the running sums held every estimate as a vector.
+      this.held = state.estimates.map((e, i) => ({ iteration: state.iterations[i], norm: norm2(Float64Array.from(e)), vector: Float64Array.from(e), seeds: null, weights: null }));
+      this.untilExact = 0;
+      return;
+    }
+    this.held = state.held.map(copyHeld);
+    if (state.sum.length === this.sum.length) {
+      this.sum.set(state.sum);
+      this.untilExact = state.untilExact;
+    } else {
+      this.untilExact = 0;
+    }
   }
+}
+
+/** The history state of snapshots written before the running sums. */
+interface LegacyHistoryState {
+  estimates: ArrayLike<number>[];
+  iterations: number[];
+}
+
+/** Deep copy; turns plain arrays from a deserialised snapshot back into typed arrays. */
+function copyHeld(e: HeldEstimate): HeldEstimate {
+  return {
+    iteration: e.iteration,
+    norm: e.norm,
+    vector: e.vector ? Float64Array.from(e.vector) : null,
+    seeds: e.seeds ? Uint32Array.from(e.seeds) : null,
+    weights: e.weights ? Float64Array.from(e.weights) : null,
+  };
 }

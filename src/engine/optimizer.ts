@@ -15,7 +15,10 @@ import { makeDirectionSource } from "./samplers";
 import { type MomentState, applyUpdate, initMoments } from "./updates";
 import { broadcast, norm2, squaredDistance } from "./vector";
 
-/** Above this many stored numbers (2(N+1)d), the ZoAR buffer keeps seeds instead of vectors. */
+/**
+ * Above this many stored numbers (2(N+1)d for the ZoAR buffer, (N+1)d for a
+ * window of estimates), a window keeps seeds and regenerates directions.
+ */
 const VECTOR_STORAGE_LIMIT = 1 << 24;
 
 export interface OptimizerOptions {
@@ -135,8 +138,8 @@ export class ZerothOrderOptimizer {
 
     const c = this.config;
     this.regenerate = makeDirectionSource(c.sampler, d);
-    this.estimator = makeEstimator(c, d, this.regenerate);
-    this.history = new EstimateHistory(c.history, c.histories + 1, c.emaDecay);
+    this.estimator = makeEstimator(c, d);
+    this.history = new EstimateHistory(c.history, c.histories + 1, c.emaDecay, d, c.sampler, storesVectors(c, (c.histories + 1) * d));
     this.moments = initMoments(c, d);
 
     const withCenter = evaluatesCenter(c);
@@ -224,7 +227,7 @@ export class ZerothOrderOptimizer {
       },
       g,
     );
-    this.history.apply(g, t);
+    this.history.apply(g, t, c.history === "mean" ? this.estimator.combination() : null);
     this.previousTheta?.set(this.theta);
     let stepSquared = applyUpdate(c, this.moments, this.theta, g);
     if (this.previousTheta) {
@@ -301,7 +304,7 @@ export class ZerothOrderOptimizer {
       // Ages count from the last completed iteration (its queries have age 0).
       buffer: this.estimator.entries(this.iteration - 1),
       bufferCapacity: directionQueries(c) * (c.estimator === "zoar" ? c.histories + 1 : 1),
-      heldEstimates: this.history.held(),
+      heldEstimates: this.history.heldEstimates(),
       last: this.last ? { ...this.last } : null,
       best: this.bestPoint,
     };
@@ -351,7 +354,12 @@ export class ZerothOrderOptimizer {
   }
 }
 
-function makeEstimator(c: OptimizerConfig, d: number, regenerate: ReturnType<typeof makeDirectionSource>): GradientEstimator {
+/** Whether a window of `numbers` stored numbers keeps vectors rather than seeds. */
+function storesVectors(c: OptimizerConfig, numbers: number): boolean {
+  return c.bufferStorage === "vectors" || (c.bufferStorage === "auto" && numbers <= VECTOR_STORAGE_LIMIT);
+}
+
+function makeEstimator(c: OptimizerConfig, d: number): GradientEstimator {
   const factor = c.dimensionScale ? d : 1;
   switch (c.estimator) {
     case "vanilla":
@@ -360,10 +368,8 @@ function makeEstimator(c: OptimizerConfig, d: number, regenerate: ReturnType<typ
       return new ForwardEstimator("average", factor / (c.queries * c.mu));
     case "central":
       return new CentralEstimator(factor / (2 * c.queries * c.mu));
-    case "zoar": {
-      const storeVectors = c.bufferStorage === "vectors" || (c.bufferStorage === "auto" && 2 * (c.histories + 1) * d <= VECTOR_STORAGE_LIMIT);
-      return new ZoarEstimator(c.histories, c.mu, factor, storeVectors, d, regenerate);
-    }
+    case "zoar":
+      return new ZoarEstimator(c.histories, c.mu, factor, storesVectors(c, 2 * (c.histories + 1) * d), d, c.sampler);
   }
 }
 

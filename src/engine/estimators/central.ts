@@ -4,11 +4,12 @@
 // is the baseline, which cancels exactly.
 import { addWeightedDirections } from "../vector";
 import { type BatchRecord, copyRecord, recordBatch } from "./record";
-import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
+import type { BufferEntry, DirectionCombination, GradientEstimator, QueryBatch } from "./types";
 
 export class CentralEstimator implements GradientEstimator {
   private last: BatchRecord | null = null;
   private differences = new Float64Array(0);
+  private weights = new Float64Array(0);
 
   /** scale = factor / (2 K mu): weight of each query's advantage. */
   constructor(private readonly scale: number) {}
@@ -41,6 +42,14 @@ export class CentralEstimator implements GradientEstimator {
       const advantage = value - pairMean;
       return { iteration: last.iteration, query, seed: last.seeds[query >> 1], value, advantage, weight: advantage * this.scale, age: currentIteration - last.iteration };
     });
+  }
+
+  combination(): DirectionCombination | null {
+    const last = this.last;
+    if (!last) return null;
+    if (this.weights.length !== this.differences.length) this.weights = new Float64Array(this.differences.length);
+    for (let k = 0; k < this.weights.length; k++) this.weights[k] = this.differences[k] * this.scale;
+    return { seeds: last.seeds, weights: this.weights };
   }
 
   snapshot() {

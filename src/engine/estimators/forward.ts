@@ -3,11 +3,12 @@
 //   average: g = 1/(K mu) * sum_k (y_k - mean(y)) u_k   (ZoAR-0; REINFORCE with mean baseline)
 import { addWeightedDirections, mean } from "../vector";
 import { type BatchRecord, copyRecord, recordBatch } from "./record";
-import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
+import type { BufferEntry, DirectionCombination, GradientEstimator, QueryBatch } from "./types";
 
 export class ForwardEstimator implements GradientEstimator {
   private last: BatchRecord | null = null;
   private advantages = new Float64Array(0);
+  private weights = new Float64Array(0);
 
   constructor(
     private readonly baselineKind: "center" | "average",
@@ -41,6 +42,14 @@ export class ForwardEstimator implements GradientEstimator {
       weight: (value - last.baseline) * this.scale,
       age: currentIteration - last.iteration,
     }));
+  }
+
+  combination(): DirectionCombination | null {
+    const last = this.last;
+    if (!last) return null;
+    if (this.weights.length !== this.advantages.length) this.weights = new Float64Array(this.advantages.length);
+    for (let k = 0; k < this.weights.length; k++) this.weights[k] = this.advantages[k] * this.scale;
+    return { seeds: last.seeds, weights: this.weights };
   }
 
   snapshot() {

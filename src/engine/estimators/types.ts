@@ -35,6 +35,12 @@ export interface BufferEntry {
   age: number;
 }
 
+/** g = sum_k weights[k] * u(seeds[k]): an estimate that can be regenerated from K seeds and K numbers. */
+export interface DirectionCombination {
+  seeds: Uint32Array;
+  weights: Float64Array;
+}
+
 /** Plain-data state of an estimator, for snapshots. */
 export type EstimatorState = Record<string, unknown>;
 
@@ -43,6 +49,8 @@ export interface GradientEstimator {
   estimate(batch: QueryBatch, g: Float64Array): number;
   /** The queries behind the last estimate, oldest first. */
   entries(currentIteration: number): BufferEntry[];
+  /** The last estimate as one iteration's combination of directions, or null when it is not one. */
+  combination(): DirectionCombination | null;
   snapshot(): EstimatorState;
   restore(state: EstimatorState): void;
 }

@@ -1,19 +1,28 @@
 // ZoAR: averaged baseline + query reuse (ALGORITHMS.md, estimator 3).
 //
-// The buffer holds the queries of the last N+1 iterations. With b the mean of
-// all buffered values and M their number,
+// The buffer holds the queries of the last W = N+1 iterations. With b the
+// mean of all buffered values and M their number,
 //   g = 1/(M mu) * sum_{(u, y) in buffer} (y - b) u.
-// Stored per iteration s as two vectors, A_s = sum_k (y_k - c_s) u_k and
-// B_s = sum_k u_k with c_s the mean of that iteration's values, so that
-//   g = 1/(M mu) * sum_s [A_s - (b - c_s) B_s]
-// costs 2(N+1)d per iteration instead of (N+1)Kd, without the cancellation of
-// sum(y u) - b sum(u) when values are large. With N = 0 the arithmetic is the
-// average-baseline estimator's, bit for bit.
+// Per iteration s, with c_s the mean of its values, A_s = sum_k (y_k - c_s) u_k
+// and B_s = sum_k u_k. The estimator keeps two window sums against an anchor
+// r, the newest iteration's mean:
+//   Y = sum_s [A_s + (c_s - r) B_s] = sum_{buffer} (y - r) u,   B = sum_s B_s,
+// and g = 1/(M mu) * (Y - (b - r) B). Each iteration moves the anchor
+// (Y -= (r' - r) B), removes the oldest iteration, adds the newest and writes
+// g, all in one pass: O(K d) work and O(d) memory whatever N. Values enter
+// only as differences from a nearby anchor, so large values do not cancel;
+// the rounding of additions and removals is wiped by an exact recomputation
+// every `recomputeEvery` iterations.
 //
-// "seeds" storage keeps only seeds and values (memory O(NK), independent of d)
-// and regenerates every direction on use.
-import { addScaledRow, addWeightedDirections } from "../vector";
-import type { BufferEntry, DirectionSource, GradientEstimator, QueryBatch } from "./types";
+// The oldest iteration's contribution comes from its stored A_s and B_s
+// ("vectors" storage, 2(N+1)d numbers), or from its K directions regenerated
+// from their seeds a tile at a time ("seeds" storage: O(NK) numbers besides
+// the sums). With N = 0 the arithmetic is the average-baseline estimator's,
+// bit for bit.
+import type { SamplerKind } from "../config";
+import { TILE, TiledDirections } from "../tiles";
+import { addWeightedDirections } from "../vector";
+import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
 
 interface Block {
   iteration: number;
@@ -22,16 +31,31 @@ interface Block {
   sum: number;
   /** Mean of this iteration's values (c_s). */
   center: number;
-  /** A_s and B_s; absent with seed storage. */
+  /** A_s and B_s; null with seed storage. */
   weighted: Float64Array | null;
   plain: Float64Array | null;
+}
+
+/** Iterations between exact recomputations of the window sums, for a window of W iterations. */
+export function recomputePeriod(window: number): number {
+  return Math.max(1024, 64 * window);
 }
 
 export class ZoarEstimator implements GradientEstimator {
   private blocks: Block[] = [];
   private baseline = NaN;
   private scale = NaN;
-  private readonly scratch: Float64Array | null;
+  /** Y and B above (empty when N = 0), and the anchor r of Y. */
+  private readonly sumY: Float64Array;
+  private readonly sumB: Float64Array;
+  private anchor = 0;
+  /** Iterations left before the next exact recomputation (0: the next one is exact). */
+  private untilExact = 0;
+  private readonly recomputeEvery: number;
+  private readonly tiles: TiledDirections;
+  private newWeights = new Float64Array(0);
+  private oldWeights = new Float64Array(0);
+  private rowStarts = new Float64Array(0);
 
   constructor(
     private readonly histories: number,
@@ -40,13 +64,23 @@ export class ZoarEstimator implements GradientEstimator {
     private readonly dimensionFactor: number,
     private readonly storeVectors: boolean,
     private readonly dimension: number,
-    private readonly regenerate: DirectionSource,
+    sampler: SamplerKind,
   ) {
-    this.scratch = storeVectors ? null : new Float64Array(dimension);
+    const sums = histories > 0 ? dimension : 0;
+    this.sumY = new Float64Array(sums);
+    this.sumB = new Float64Array(sums);
+    this.recomputeEvery = recomputePeriod(histories + 1);
+    this.tiles = new TiledDirections(sampler, dimension);
   }
 
   estimate(batch: QueryBatch, g: Float64Array): number {
-    const block = this.admit(batch);
+    const { values } = batch;
+    const k = values.length;
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += values[i];
+    const evicted = this.blocks.length > this.histories ? this.blocks.shift()! : null;
+    const block: Block = { iteration: batch.iteration, seeds: batch.seeds.slice(), values: values.slice(), sum, center: sum / k, weighted: null, plain: null };
+    this.blocks.push(block);
     let total = 0;
     let count = 0;
     for (const b of this.blocks) {
@@ -55,75 +89,145 @@ export class ZoarEstimator implements GradientEstimator {
     }
     const baseline = total / count;
     const scale = this.dimensionFactor / (count * this.mu);
-    const d = this.dimension;
-    if (this.storeVectors) {
-      // One pass over the coordinates, blocks in buffer order in the inner loop.
-      const weighted = this.blocks.map((b) => b.weighted!);
-      const plain = this.blocks.map((b) => b.plain!);
-      const shifts = this.blocks.map((b) => baseline - b.center);
-      const n = this.blocks.length;
-      for (let i = 0; i < d; i++) {
-        let sum = 0;
-        for (let s = 0; s < n; s++) sum += weighted[s][i] - shifts[s] * plain[s][i];
-        g[i] = sum * scale;
-      }
-    } else {
-      g.fill(0);
-      for (const b of this.blocks) {
-        if (b === block) continue;
-        for (let k = 0; k < b.values.length; k++) {
-          this.regenerate(b.seeds[k], this.scratch!, 0);
-          addScaledRow(g, b.values[k] - baseline, this.scratch!, 0);
-        }
-      }
-      const advantages = block.values.map((y) => y - baseline);
-      addWeightedDirections(g, advantages, advantages.length, batch);
-      for (let i = 0; i < d; i++) g[i] *= scale;
-    }
     this.baseline = baseline;
     this.scale = scale;
+    if (this.newWeights.length !== k) {
+      this.newWeights = new Float64Array(k);
+      this.oldWeights = new Float64Array(k);
+      this.rowStarts = new Float64Array(k);
+    }
+    if (this.histories === 0) {
+      // The average-baseline estimator's own arithmetic.
+      const advantages = this.newWeights;
+      for (let q = 0; q < k; q++) advantages[q] = values[q] - baseline;
+      g.fill(0);
+      addWeightedDirections(g, advantages, k, batch);
+      for (let i = 0; i < g.length; i++) g[i] *= scale;
+      return baseline;
+    }
+    if (this.storeVectors) {
+      block.weighted = evicted?.weighted ?? new Float64Array(this.dimension);
+      block.plain = evicted?.plain ?? new Float64Array(this.dimension);
+    }
+    if (this.untilExact <= 0) {
+      // From scratch: the held iterations oldest first, then the newest in the pass below.
+      this.sumY.fill(0);
+      this.sumB.fill(0);
+      for (let s = 0; s < this.blocks.length - 1; s++) this.addHeld(this.blocks[s], block.center);
+      this.anchor = block.center;
+      this.untilExact = this.recomputeEvery;
+      this.advance(batch, block, null, g);
+    } else {
+      this.advance(batch, block, evicted, g);
+    }
+    this.untilExact--;
     return baseline;
   }
 
-  /** Append this iteration's queries, dropping the oldest beyond N+1 iterations. */
-  private admit(batch: QueryBatch): Block {
-    const { values } = batch;
-    const k = values.length;
-    let sum = 0;
-    for (let i = 0; i < k; i++) sum += values[i];
-    const evicted = this.blocks.length > this.histories ? this.blocks.shift()! : null;
-    const block: Block = {
-      iteration: batch.iteration,
-      seeds: batch.seeds.slice(),
-      values: values.slice(),
-      sum,
-      center: sum / k,
-      weighted: null,
-      plain: null,
-    };
-    if (this.storeVectors) {
-      const d = this.dimension;
-      const weighted = evicted?.weighted ?? new Float64Array(d);
-      const plain = evicted?.plain ?? new Float64Array(d);
-      const advantages = values.map((y) => y - block.center);
-      const { points, firstRow, theta, inverseMu } = batch;
-      for (let i = 0; i < d; i++) {
+  /**
+   * The one pass of an iteration: move the anchor to the newest mean, remove
+   * `evicted`, add the newest block (from its query rows) and write g.
+   */
+  private advance(batch: QueryBatch, block: Block, evicted: Block | null, g: Float64Array): void {
+    const d = this.dimension;
+    const { points, theta, inverseMu } = batch;
+    const k = block.values.length;
+    const center = block.center;
+    const newWeights = this.newWeights;
+    const rowStarts = this.rowStarts;
+    for (let q = 0; q < k; q++) {
+      newWeights[q] = block.values[q] - center;
+      rowStarts[q] = (batch.firstRow + q * batch.stride) * d;
+    }
+    const delta = center - this.anchor;
+    this.anchor = center;
+    const shift = this.baseline - center;
+    const scale = this.scale;
+    const { sumY, sumB } = this;
+    const weighted = block.weighted;
+    const plain = block.plain;
+    // How the evicted block's contribution is read: not at all, from its vectors, or regenerated.
+    const oldWeighted = evicted?.weighted ?? null;
+    const oldPlain = evicted?.plain ?? null;
+    const regenerated = evicted !== null && (oldWeighted === null || oldPlain === null);
+    const oldShift = evicted ? evicted.center - center : 0;
+    const oldCount = regenerated ? evicted.values.length : 0;
+    const oldWeights = this.oldWeights;
+    if (regenerated) for (let q = 0; q < oldCount; q++) oldWeights[q] = evicted.values[q] - center;
+    const scratch = regenerated ? this.tiles.start(evicted.seeds) : oldWeights;
+    for (let from = 0; from < d; from += TILE) {
+      const to = Math.min(d, from + TILE);
+      if (regenerated) this.tiles.draw(oldCount, to - from);
+      for (let i = from; i < to; i++) {
         const origin = theta[i];
         let a = 0;
         let b = 0;
         for (let q = 0; q < k; q++) {
-          const u = (points[(firstRow + q) * d + i] - origin) * inverseMu;
-          a += advantages[q] * u;
+          const u = (points[rowStarts[q] + i] - origin) * inverseMu;
+          a += newWeights[q] * u;
           b += u;
         }
-        weighted[i] = a;
-        plain[i] = b;
+        let oldY = 0;
+        let oldB = 0;
+        if (regenerated) {
+          const j = i - from;
+          for (let q = 0; q < oldCount; q++) {
+            const u = scratch[q * TILE + j];
+            oldY += oldWeights[q] * u;
+            oldB += u;
+          }
+        } else if (oldPlain !== null) {
+          oldB = oldPlain[i];
+          oldY = oldWeighted![i] + oldShift * oldB;
+        }
+        // The newest block may reuse the evicted block's vectors: read them first (above).
+        if (weighted !== null) {
+          weighted[i] = a;
+          plain![i] = b;
+        }
+        const heldB = sumB[i];
+        const y = sumY[i] - delta * heldB - oldY + a;
+        const total = heldB - oldB + b;
+        sumY[i] = y;
+        sumB[i] = total;
+        g[i] = scale * (y - shift * total);
       }
-      block.weighted = weighted;
-      block.plain = plain;
     }
-    this.blocks.push(block);
-    return block;
+  }
+
+  /** Add a held block's contribution against `anchor` to Y and B. */
+  private addHeld(block: Block, anchor: number): void {
+    const d = this.dimension;
+    const { sumY, sumB } = this;
+    const { weighted, plain } = block;
+    if (weighted !== null && plain !== null) {
+      const shift = block.center - anchor;
+      for (let i = 0; i < d; i++) {
+        sumY[i] += weighted[i] + shift * plain[i];
+        sumB[i] += plain[i];
+      }
+      return;
+    }
+    const k = block.values.length;
+    const weights = this.oldWeights;
+    for (let q = 0; q < k; q++) weights[q] = block.values[q] - anchor;
+    const scratch = this.tiles.start(block.seeds);
+    for (let from = 0; from < d; from += TILE) {
+      const to = Math.min(d, from + TILE);
+      this.tiles.draw(k, to - from);
+      for (let i = from; i < to; i++) {
+        const j = i - from;
+        let y = 0;
+        let b = 0;
+        for (let q = 0; q < k; q++) {
+          const u = scratch[q * TILE + j];
+          y += weights[q] * u;
+          b += u;
+        }
+        sumY[i] += y;
+        sumB[i] += b;
+      }
+    }
   }
 
   /** Number of buffered queries, min(t, N+1) K. */
@@ -142,10 +246,19 @@ export class ZoarEstimator implements GradientEstimator {
     return out;
   }
 
+  /** ZoAR's estimate mixes iterations: it is no single iteration's combination of directions. */
+  combination(): null {
+    return null;
+  }
+
   snapshot() {
     return {
       baseline: this.baseline,
       scale: this.scale,
+      anchor: this.anchor,
+      untilExact: this.untilExact,
+      sumY: this.sumY.slice(),
+      sumB: this.sumB.slice(),
       blocks: this.blocks.map((b) => ({
         ...b,
         seeds: b.seeds.slice(),
@@ -166,5 +279,16 @@ export class ZoarEstimator implements GradientEstimator {
       weighted: b.weighted ? Float64Array.from(b.weighted) : null,
       plain: b.plain ? Float64Array.from(b.plain) : null,
     }));
+    const sumY = state.sumY as ArrayLike<number> | undefined;
+    const sumB = state.sumB as ArrayLike<number> | undefined;
+    if (sumY && sumB && sumY.length === this.sumY.length && sumB.length === this.sumB.length) {
+      this.sumY.set(sumY);
+      this.sumB.set(sumB);
+      this.anchor = state.anchor as number;
+      this.untilExact = state.untilExact as number;
+    } else {
+      // A snapshot from before the window sums: the next iteration computes them from scratch.
+      this.untilExact = 0;
+    }
   }
 }
