@@ -1,0 +1,125 @@
+// The engine at scale, this tree against a baseline engine side by side in
+// one run: whole-iteration ms/iter (ask + evaluate the rows + tell) for the
+// paper protocol's functions at d = 10^4 and the quadratic at d = 10^6, ZoAR
+// with N = 15 against N = 5 at d = 10^6, zoar-pairs' peak memory at
+// d = 10^7, and the normal generator's throughput. Every case runs in its own
+// process (its memory figure is its own), baseline and current alternating,
+// each the median of 5 chunks of about 1 s. Writes bench/results/engine-scale.json.
+//   mkdir /tmp/zoar-baseline && git archive <commit> src/engine | tar -x -C /tmp/zoar-baseline
+//   flock /tmp/zoar-heavy.lock npx tsx bench/engine-scale.ts --baseline /tmp/zoar-baseline [--cases levy-1e4,...] [--rounds 3]
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { buildSync } from "esbuild";
+import { Rng } from "../src/engine";
+import { machine } from "./machine";
+
+const { values: args } = parseArgs({
+  options: {
+    baseline: { type: "string" },
+    cases: { type: "string" },
+    rounds: { type: "string", default: "1" },
+    note: { type: "string", default: "" },
+  },
+});
+
+interface Case {
+  name: string;
+  optimizer: string;
+  function: string;
+  dimension: number;
+  histories?: number;
+  overrides?: Record<string, unknown>;
+  /** Seconds per chunk (fewer, longer iterations at large d). */
+  seconds?: number;
+  chunks?: number;
+  /** Skip the baseline (its figure is quoted from the issue instead: too slow or too big to repeat). */
+  currentOnly?: boolean;
+}
+
+const CASES: Case[] = [
+  { name: "levy-1e4", optimizer: "zoar", function: "levy", dimension: 1e4 },
+  { name: "quadratic-1e4", optimizer: "zoar", function: "quadratic", dimension: 1e4 },
+  { name: "quadratic-1e6", optimizer: "zoar", function: "quadratic", dimension: 1e6, seconds: 2 },
+  { name: "zoar-1e6-N5", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 5, seconds: 2 },
+  { name: "zoar-1e6-N15", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 15, seconds: 2 },
+  { name: "zoar-1e6-N5-seeds", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 5, overrides: { bufferStorage: "seeds" }, seconds: 2 },
+  { name: "zoar-pairs-1e7-N15", optimizer: "zoar-pairs", function: "quadratic", dimension: 1e7, seconds: 3, chunks: 3 },
+];
+
+interface Measurement {
+  msPerIteration: number;
+  engineMsPerIteration: number;
+  iterations: number;
+  peakRssMB: number;
+}
+
+const child = join(__dirname, "engine-scale-child.ts");
+const tmp = join(__dirname, "..", ".tmp");
+/** Bundle the child against the engine of `root` (a tree holding src/engine): a copy of the child placed in it resolves ../src/engine there. */
+function bundle(root: string, out: string): string {
+  let entry = child;
+  if (root !== resolve(__dirname, "..")) {
+    mkdirSync(join(root, "bench"), { recursive: true });
+    entry = join(root, "bench", "engine-scale-child.ts");
+    copyFileSync(child, entry);
+  }
+  const outfile = join(tmp, out);
+  buildSync({ entryPoints: [entry], bundle: true, platform: "node", target: "node20", outfile, logLevel: "warning" });
+  return outfile;
+}
+const builds: { label: string; file: string }[] = [];
+if (args.baseline) builds.push({ label: "baseline", file: bundle(resolve(args.baseline), "engine-scale-baseline.js") });
+builds.push({ label: "current", file: bundle(resolve(__dirname, ".."), "engine-scale-current.js") });
+
+function run(file: string, c: Case): Measurement {
+  const flags = ["--optimizer", c.optimizer, "--function", c.function, "--dimension", String(c.dimension), "--overrides", JSON.stringify(c.overrides ?? {})];
+  if (c.histories !== undefined) flags.push("--histories", String(c.histories));
+  flags.push("--seconds", String(c.seconds ?? 1), "--chunks", String(c.chunks ?? 5));
+  const output = execFileSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", file, ...flags], { encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(output) as Measurement;
+}
+
+const selected = args.cases ? CASES.filter((c) => args.cases!.split(",").includes(c.name)) : CASES;
+const results: Record<string, Record<string, Measurement[]>> = {};
+for (let round = 0; round < Number(args.rounds); round++) {
+  for (const c of selected) {
+    for (const build of builds) {
+      if (build.label === "baseline" && c.currentOnly) continue;
+      const m = run(build.file, c);
+      ((results[c.name] ??= {})[build.label] ??= []).push(m);
+      console.log(`${c.name} ${build.label}: ${m.msPerIteration.toFixed(3)} ms/iter (engine ${m.engineMsPerIteration.toFixed(3)}), peak RSS ${m.peakRssMB.toFixed(0)} MB, ${m.iterations} iterations`);
+    }
+  }
+}
+
+// Throughput of the direction generator alone: normals per second and bytes written per second, one core.
+const rng = new Rng(1);
+const out = new Float64Array(1 << 20);
+const generator: number[] = [];
+for (let r = 0; r < 7; r++) {
+  const started = performance.now();
+  for (let j = 0; j < 10; j++) rng.fillNormal(out, 0, out.length);
+  generator.push((10 * out.length) / ((performance.now() - started) / 1000));
+}
+generator.sort((a, b) => a - b);
+const normalsPerSecond = generator[3];
+console.log(`generator: ${(normalsPerSecond / 1e6).toFixed(0)} M normals/s, ${((normalsPerSecond * 8) / 1e9).toFixed(2)} GB/s written (one core)`);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summary = Object.fromEntries(
+  Object.entries(results).map(([name, byBuild]) => [
+    name,
+    Object.fromEntries(
+      Object.entries(byBuild).map(([label, ms]) => [
+        label,
+        { msPerIteration: median(ms.map((m) => m.msPerIteration)), engineMsPerIteration: median(ms.map((m) => m.engineMsPerIteration)), peakRssMB: Math.max(...ms.map((m) => m.peakRssMB)), runs: ms },
+      ]),
+    ),
+  ]),
+);
+writeFileSync(
+  join(__dirname, "results", "engine-scale.json"),
+  JSON.stringify({ machine: machine(), date: new Date().toISOString(), note: args.note, normalsPerSecond, cases: CASES.filter((c) => selected.includes(c)), results: summary }, null, 2) + "\n",
+);
