@@ -5,5 +5,5 @@ export * from "./optimizer";
 export * from "./registry";
 export type { BufferEntry } from "./estimators/types";
 export { directionSeed, Rng } from "./random";
-export { makeDirectionSource } from "./samplers";
+export { makeDirectionSource, makeDirectionStreams, type DirectionStreams } from "./samplers";
 export * from "./functions";
