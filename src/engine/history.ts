@@ -40,6 +40,7 @@ export class EstimateHistory {
   private untilExact = 0;
   private readonly recomputeEvery: number;
   private readonly tiles: TiledDirections;
+  private readonly oldTile = new Float64Array(TILE);
 
   constructor(
     private readonly kind: HistoryKind,
@@ -111,23 +112,29 @@ export class EstimateHistory {
     const oldWeights = regenerated ? evicted.weights! : null;
     const oldCount = oldWeights?.length ?? 0;
     const scratch = regenerated ? this.tiles.start(evicted.seeds!) : sum;
+    // The evicted estimate over one tile, gathered first so the main loop has no branch on its storage.
+    const old = this.oldTile;
+    if (evicted === null) old.fill(0);
     let squares = 0;
     for (let from = 0; from < d; from += TILE) {
       const to = Math.min(d, from + TILE);
-      if (regenerated) this.tiles.draw(oldCount, to - from);
-      for (let i = from; i < to; i++) {
+      const length = to - from;
+      if (oldWeights !== null) {
+        this.tiles.draw(oldCount, length);
+        for (let j = 0; j < length; j++) {
+          let x = 0;
+          for (let q = 0; q < oldCount; q++) x += oldWeights[q] * scratch[q * TILE + j];
+          old[j] = x;
+        }
+      } else if (oldVector !== null) {
+        old.set(oldVector.subarray(from, to));
+      }
+      for (let i = from, j = 0; i < to; i++, j++) {
         const gi = g[i];
         squares += gi * gi;
-        let old = 0;
-        if (oldWeights !== null) {
-          const j = i - from;
-          for (let q = 0; q < oldCount; q++) old += oldWeights[q] * scratch[q * TILE + j];
-        } else if (oldVector !== null) {
-          old = oldVector[i];
-        }
-        // The newest estimate may reuse the evicted one's vector: read it first (above).
+        // The newest estimate may reuse the evicted one's vector: it was read above.
         if (stored !== null) stored[i] = gi;
-        const s = sum[i] - old + gi;
+        const s = sum[i] - old[j] + gi;
         sum[i] = s;
         g[i] = s * inverse;
       }

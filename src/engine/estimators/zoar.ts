@@ -55,7 +55,10 @@ export class ZoarEstimator implements GradientEstimator {
   private readonly tiles: TiledDirections;
   private newWeights = new Float64Array(0);
   private oldWeights = new Float64Array(0);
-  private rowStarts = new Float64Array(0);
+  private rowStarts = new Int32Array(0);
+  /** The evicted block's contribution to Y and B over one tile. */
+  private readonly oldTileY = new Float64Array(TILE);
+  private readonly oldTileB = new Float64Array(TILE);
 
   constructor(
     private readonly histories: number,
@@ -94,7 +97,7 @@ export class ZoarEstimator implements GradientEstimator {
     if (this.newWeights.length !== k) {
       this.newWeights = new Float64Array(k);
       this.oldWeights = new Float64Array(k);
-      this.rowStarts = new Float64Array(k);
+      this.rowStarts = new Int32Array(k);
     }
     if (this.histories === 0) {
       // The average-baseline estimator's own arithmetic.
@@ -155,10 +158,38 @@ export class ZoarEstimator implements GradientEstimator {
     const oldWeights = this.oldWeights;
     if (regenerated) for (let q = 0; q < oldCount; q++) oldWeights[q] = evicted.values[q] - center;
     const scratch = regenerated ? this.tiles.start(evicted.seeds) : oldWeights;
+    // The evicted block's share of each tile is gathered first (it stays in
+    // cache), so the main loop below has no branch on how it is stored.
+    const oldY = this.oldTileY;
+    const oldB = this.oldTileB;
+    if (evicted === null) {
+      oldY.fill(0);
+      oldB.fill(0);
+    }
     for (let from = 0; from < d; from += TILE) {
       const to = Math.min(d, from + TILE);
-      if (regenerated) this.tiles.draw(oldCount, to - from);
-      for (let i = from; i < to; i++) {
+      const length = to - from;
+      if (regenerated) {
+        this.tiles.draw(oldCount, length);
+        for (let j = 0; j < length; j++) {
+          let y = 0;
+          let b = 0;
+          for (let q = 0; q < oldCount; q++) {
+            const u = scratch[q * TILE + j];
+            y += oldWeights[q] * u;
+            b += u;
+          }
+          oldY[j] = y;
+          oldB[j] = b;
+        }
+      } else if (oldPlain !== null) {
+        for (let j = 0; j < length; j++) {
+          const b = oldPlain[from + j];
+          oldB[j] = b;
+          oldY[j] = oldWeighted![from + j] + oldShift * b;
+        }
+      }
+      for (let i = from, j = 0; i < to; i++, j++) {
         const origin = theta[i];
         let a = 0;
         let b = 0;
@@ -167,27 +198,14 @@ export class ZoarEstimator implements GradientEstimator {
           a += newWeights[q] * u;
           b += u;
         }
-        let oldY = 0;
-        let oldB = 0;
-        if (regenerated) {
-          const j = i - from;
-          for (let q = 0; q < oldCount; q++) {
-            const u = scratch[q * TILE + j];
-            oldY += oldWeights[q] * u;
-            oldB += u;
-          }
-        } else if (oldPlain !== null) {
-          oldB = oldPlain[i];
-          oldY = oldWeighted![i] + oldShift * oldB;
-        }
-        // The newest block may reuse the evicted block's vectors: read them first (above).
+        // The newest block may reuse the evicted block's vectors: they were read above.
         if (weighted !== null) {
           weighted[i] = a;
           plain![i] = b;
         }
         const heldB = sumB[i];
-        const y = sumY[i] - delta * heldB - oldY + a;
-        const total = heldB - oldB + b;
+        const y = sumY[i] - delta * heldB - oldY[j] + a;
+        const total = heldB - oldB[j] + b;
         sumY[i] = y;
         sumB[i] = total;
         g[i] = scale * (y - shift * total);
