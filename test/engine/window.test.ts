@@ -127,6 +127,24 @@ describe("windows as running sums", () => {
     });
   }
 
+  it("restores snapshots written before the running sums (every held vector, no sums) and continues up to rounding", () => {
+    for (const name of ["zoar", "zohs"]) {
+      const optimizer = createOptimizer(name, { bufferStorage: "vectors" }, { initial: gaussianStart(d, 6), seed: 3 });
+      for (let t = 0; t < 12; t++) step(optimizer);
+      const snapshot = optimizer.snapshot();
+      // The earlier layout: ZoAR blocks with their A_s and B_s only; a list of estimate vectors.
+      const { sumY: _y, sumB: _b, anchor: _a, untilExact: _u, ...estimator } = snapshot.estimator;
+      const held = snapshot.history.held;
+      const legacy = { ...snapshot, estimator, history: { estimates: held.map((e) => e.vector!), iterations: held.map((e) => e.iteration) } };
+      const restored = (optimizer.constructor as typeof ZerothOrderOptimizer).restore(legacy as unknown as typeof snapshot);
+      for (let t = 0; t < 20; t++) {
+        step(optimizer);
+        step(restored);
+      }
+      assert.ok(relativeError(restored.parameters, optimizer.parameters) <= 1e-12, name);
+    }
+  });
+
   it("with seed storage the state is O(d) whatever N: N = 15 holds only O(N K) more numbers than N = 5", () => {
     const numbers = (histories: number, name: string) => {
       const optimizer = createOptimizer(name, { bufferStorage: "seeds", histories }, { initial: gaussianStart(500, 1), seed: 1 });
