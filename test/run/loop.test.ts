@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { OptimizerSnapshot } from "../../src/engine";
 import { resumeRun, type RunLoop, startRun } from "../../src/run/loop";
 import { RunStore } from "../../src/run/store";
 import type { RunProgress, RunSettings, TraceLine } from "../../src/run/types";
@@ -91,7 +92,7 @@ describe("run loop", () => {
       ["final theta", ca.snapshot.theta, cb.snapshot.theta],
       ["last measured point", ca.lastMeasured!.parameters, cb.lastMeasured!.parameters],
       ["best point", ca.best.parameters, cb.best.parameters],
-      ["first moment", ca.snapshot.moments.m, cb.snapshot.moments.m],
+      ["first moment", (ca.snapshot as OptimizerSnapshot).moments.m, (cb.snapshot as OptimizerSnapshot).moments.m],
     ] as const) {
       const same = sameBits(x, y);
       assert.ok(same.equal, `${what}: ${same.message}`);
