@@ -303,6 +303,21 @@ export interface InspectorData {
   heldEstimates: { iteration: number; norm: WireNumber }[];
   /** Norms of the last estimate, the parameters and the moments. */
   norms: { gradient: WireNumber; theta: WireNumber; m: WireNumber; v: WireNumber };
+  /** CMA-ES optimizers: their search distribution, shown instead of a buffer. */
+  search?: SearchData;
+}
+
+/** The search distribution N(m, sigma^2 C) of a CMA-ES optimizer, on the wire. */
+export interface SearchData {
+  variant: "full" | "separable";
+  sigma: WireNumber;
+  population: number;
+  parents: number;
+  effectiveParents: WireNumber;
+  topWeights: WireNumber[];
+  spread: { min: WireNumber; rms: WireNumber; max: WireNumber };
+  axisRatio: WireNumber;
+  stepPathRatio: WireNumber;
 }
 
 /** A parameter vector reduced for display: its first coordinates and a histogram of all. */
