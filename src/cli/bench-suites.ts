@@ -19,7 +19,7 @@ function suiteCommand(bench: BenchName): Command {
   return new Command(bench)
     .description(DESCRIPTIONS[bench])
     .option("--quick", "small settings that finish in seconds (the default is the recorded protocol, minutes)")
-    .option("--seeds <n>", "number of seeds (default: 5, or 3 for drift; 2 with --quick)", integer(1))
+    .option("--seeds <n>", "number of seeds (default: 5 for peers, 3 for noise and drift; 2 with --quick)", integer(1))
     .option("--seed <seed>", "first seed", integer(0), 456)
     .option("--optimizers <list>", "comma-separated optimizer names instead of the bench's own (noise, peers)", list(optimizerNames()))
     .option("--out <dir>", `write ${bench}.jsonl, ${bench}.md and ${bench}.svg into this folder`)

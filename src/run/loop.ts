@@ -396,7 +396,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const stop = { ...settings.stop };
   checkStopConditions(stop);
   const overrides = settings.overrides ?? {};
-  const optimizerConfig = resolveConfig(overrides, optimizerEntry(settings.optimizer).config); // fails before the objective loads
+  resolveConfig(overrides, optimizerEntry(settings.optimizer).config); // fails before the objective loads
   const seed = settings.seed ?? 0;
   const policies = {
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -414,7 +414,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       created: new Date().toISOString(),
       objective: { file: info.file, name: info.name, ...(info.description ? { description: info.description } : {}), dimension: info.dimension },
       optimizer: settings.optimizer,
-      config: optimizerConfig,
+      config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d)
       overrides,
       seed,
       stop,
