@@ -102,6 +102,22 @@ describe("run loop", () => {
     assert.equal(b.readConfig().stop.iterations, 60, "the new stop condition is recorded");
   });
 
+  it("runs cma-es with its population per iteration and resumes it bit-identically", async () => {
+    const cma = { optimizer: "cma-es", overrides: {} };
+    const straight = await (await start({ ...cma, stop: { iterations: 40 } })).run();
+    const first = await start({ ...cma, stop: { iterations: 15 } });
+    await first.run();
+    const result = await (await resumeRun(first.runDir, { stop: { iterations: 40 } })).run();
+    const [a, b] = [RunStore.open(straight.runDir!), RunStore.open(first.runDir)];
+    const population = a.readConfig().config.queries;
+    assert.equal(population, 8, "4 + floor(3 ln 5) for the 5-d fixture, recorded as resolved");
+    assert.equal(a.readTrace().lines[39].evaluations, 40 * population);
+    assert.deepEqual(untimed(b.readTrace().lines), untimed(a.readTrace().lines));
+    const same = sameBits(b.readCheckpoint().snapshot.theta, a.readCheckpoint().snapshot.theta);
+    assert.ok(same.equal, same.message);
+    assert.ok(Object.is(result.finalValue, straight.finalValue));
+  });
+
   it("resumes after a kill from the last checkpoint, dropping trace lines written after it and a torn line", async () => {
     const straight = await (await start({ stop: { iterations: 40 } })).run();
     // As a kill leaves it: the last checkpoint at iteration 20, the trace on to 27 and a torn line after it.
