@@ -155,12 +155,22 @@ function fieldOf(key: HyperparameterKey, config: OptimizerConfig): Hyperparamete
   return field;
 }
 
+/** The CMA-ES presets take these settings only, under their own names (src/engine/cma/cmaes.ts). */
+const CMA_FIELDS: Partial<Record<HyperparameterKey, { label: string; help: string }>> = {
+  queries: { label: "Population (lambda)", help: "Samples per generation; 4 + floor(3 ln d) unless changed" },
+  mu: { label: "Initial step size (sigma0)", help: "Spread of the first generation's samples" },
+  lr: { label: "Mean learning rate (c_m)", help: "1 in Hansen's tutorial; at most 1" },
+  measureCenter: { label: "Evaluate f(m) each generation", help: "For logging; costs one evaluation per generation" },
+};
+
 /** The settings form's schema for registry entries (the host passes optimizerNames().map(optimizerEntry)). */
 export function optimizerSchemas(entries: readonly OptimizerEntry[]): OptimizerSchema[] {
   return entries.map((entry) => ({
     name: entry.name,
     summary: entry.summary,
-    fields: HYPERPARAMETER_KEYS.filter((key) => FIELD_RULES[key].appliesTo(entry.config)).map((key) => fieldOf(key, entry.config)),
+    fields: entry.cma
+      ? HYPERPARAMETER_KEYS.filter((key) => key in CMA_FIELDS).map((key) => ({ ...fieldOf(key, entry.config), ...CMA_FIELDS[key] }))
+      : HYPERPARAMETER_KEYS.filter((key) => FIELD_RULES[key].appliesTo(entry.config)).map((key) => fieldOf(key, entry.config)),
   }));
 }
 
