@@ -104,6 +104,8 @@ describe("checkpoint codec: exact JSON", () => {
     ["radazo", { amsgrad: true, biasCorrection: true }],
     ["spsa", {}],
     ["zoar-pairs", {}],
+    ["cma-es", { measureCenter: true }],
+    ["sep-cma-es", {}],
   ] as const) {
     it(`round-trips a ${name} ${JSON.stringify(overrides)} snapshot exactly, and the restored optimizer continues identically`, () => {
       const original = advanced(name, 12, overrides);
