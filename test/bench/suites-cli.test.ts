@@ -91,6 +91,19 @@ describe("zoar bench noise, drift, peers (--quick)", () => {
     assert.ok(fs.statSync(join(out, "peers.svg")).size > 1000);
   });
 
+  it("bench synthetic runs cma-es generations; --measure-center adds f(m) to each", () => {
+    const plain = zoar("bench", "synthetic", "--function", "quadratic", "--dimension", "10", "--iterations", "20", "--optimizers", "cma-es", "--json");
+    const centred = zoar("bench", "synthetic", "--function", "quadratic", "--dimension", "10", "--iterations", "20", "--optimizers", "cma-es", "--measure-center", "--json");
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(centred.status, 0, centred.stderr);
+    assert.equal(JSON.parse(plain.stdout).evaluations, 20 * 10);
+    const line = JSON.parse(centred.stdout);
+    assert.equal(line.evaluations, 20 * 11);
+    // With the centre measured, the first logged value is f(x0) itself: 0.5 ||x0||^2 as vanilla logs it.
+    const vanilla = JSON.parse(zoar("bench", "synthetic", "--function", "quadratic", "--dimension", "10", "--iterations", "1", "--optimizers", "vanilla", "--json").stdout);
+    assert.equal(line.initial, vanilla.initial);
+  });
+
   it("refuses an unknown optimizer and --optimizers for drift, exit code 2 or 1 with the cause", () => {
     const unknown = zoar("bench", "peers", "--quick", "--optimizers", "zoar,cmaes");
     assert.equal(unknown.status, 2);
