@@ -155,12 +155,22 @@ function fieldOf(key: HyperparameterKey, config: OptimizerConfig): Hyperparamete
   return field;
 }
 
+/** The CMA-ES presets take these settings only, under their own names (src/engine/cma/cmaes.ts). */
+const CMA_FIELDS: Partial<Record<HyperparameterKey, { label: string; help: string }>> = {
+  queries: { label: "Population (lambda)", help: "Samples per generation; 4 + floor(3 ln d) unless changed" },
+  mu: { label: "Initial step size (sigma0)", help: "Spread of the first generation's samples" },
+  lr: { label: "Mean learning rate (c_m)", help: "1 in Hansen's tutorial; at most 1" },
+  measureCenter: { label: "Evaluate f(m) each generation", help: "For logging; costs one evaluation per generation" },
+};
+
 /** The settings form's schema for registry entries (the host passes optimizerNames().map(optimizerEntry)). */
 export function optimizerSchemas(entries: readonly OptimizerEntry[]): OptimizerSchema[] {
   return entries.map((entry) => ({
     name: entry.name,
     summary: entry.summary,
-    fields: HYPERPARAMETER_KEYS.filter((key) => FIELD_RULES[key].appliesTo(entry.config)).map((key) => fieldOf(key, entry.config)),
+    fields: entry.cma
+      ? HYPERPARAMETER_KEYS.filter((key) => key in CMA_FIELDS).map((key) => ({ ...fieldOf(key, entry.config), ...CMA_FIELDS[key] }))
+      : HYPERPARAMETER_KEYS.filter((key) => FIELD_RULES[key].appliesTo(entry.config)).map((key) => fieldOf(key, entry.config)),
   }));
 }
 
@@ -303,6 +313,21 @@ export interface InspectorData {
   heldEstimates: { iteration: number; norm: WireNumber }[];
   /** Norms of the last estimate, the parameters and the moments. */
   norms: { gradient: WireNumber; theta: WireNumber; m: WireNumber; v: WireNumber };
+  /** CMA-ES optimizers: their search distribution, shown instead of a buffer. */
+  search?: SearchData;
+}
+
+/** The search distribution N(m, sigma^2 C) of a CMA-ES optimizer, on the wire. */
+export interface SearchData {
+  variant: "full" | "separable";
+  sigma: WireNumber;
+  population: number;
+  parents: number;
+  effectiveParents: WireNumber;
+  topWeights: WireNumber[];
+  spread: { min: WireNumber; rms: WireNumber; max: WireNumber };
+  axisRatio: WireNumber;
+  stepPathRatio: WireNumber;
 }
 
 /** A parameter vector reduced for display: its first coordinates and a histogram of all. */

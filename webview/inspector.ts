@@ -3,7 +3,7 @@
 // a bar chart of the advantages, and what the optimizer keeps besides
 // (moments, held estimates). Live while the run runs; while it is paused no
 // progress arrives, so the view holds still until the next step.
-import type { InspectorData, RunStatus } from "../src/protocol";
+import type { InspectorData, RunStatus, SearchData } from "../src/protocol";
 import { BarChart } from "./barChart";
 import { fillTableBody, h, setText } from "./dom";
 import { formatCount, formatValue } from "./format";
@@ -22,6 +22,7 @@ function stateText(status: RunStatus | null, data: InspectorData | null): string
 }
 
 function keeps(data: InspectorData): string {
+  if (data.search) return "Samples a population from N(m, sigma^2 C) and adapts sigma and C from the ranks: no query buffer, no gradient estimate.";
   if (data.estimator === "zoar") return "Reuses the queries of its last iterations: every query in the table enters the estimate.";
   const averaged = data.history === "mean" ? " It averages its last estimates (held estimates below)." : data.history === "ema" ? " It keeps a moving average of its estimates." : "";
   return `Keeps no query buffer: each estimate uses its own iteration's queries.${averaged}`;
@@ -75,11 +76,15 @@ export class InspectorView {
       this.advantages.draw({ values: [], colors: colors.foreground, axisColor: colors.grid });
       return;
     }
-    setText(this.summary, `${data.optimizer}: estimator ${data.estimator}, update ${data.update}, d = ${formatCount(data.dimension)}. ${keeps(data)}`);
+    const method = data.search ? `population ${formatCount(data.search.population)}` : `estimator ${data.estimator}, update ${data.update}`;
+    setText(this.summary, `${data.optimizer}: ${method}, d = ${formatCount(data.dimension)}. ${keeps(data)}`);
     setText(this.baseline, `Baseline: ${formatValue(data.baseline)}`);
 
     const entries = data.buffer.slice(-MAX_TABLE_ROWS);
-    setText(this.caption, `${formatCount(data.buffer.length)} of ${formatCount(data.bufferCapacity)} queries behind the last estimate, oldest first`);
+    setText(
+      this.caption,
+      data.search ? "No query buffer: each generation's samples update the distribution and are dropped" : `${formatCount(data.buffer.length)} of ${formatCount(data.bufferCapacity)} queries behind the last estimate, oldest first`,
+    );
     fillTableBody(
       this.tableBody,
       entries.map((entry) => [String(entry.age), formatCount(entry.iteration), String(entry.query), formatValue(entry.value), formatValue(entry.advantage), formatValue(entry.weight)]),
@@ -91,12 +96,14 @@ export class InspectorView {
       axisColor: colors.foreground,
     });
 
-    const pairs: [string, string][] = [
-      ["Last estimate norm", formatValue(data.norms.gradient)],
-      ["Parameter norm", formatValue(data.norms.theta)],
-      ["First moment norm (m)", formatValue(data.norms.m)],
-      ["Second moment norm (v)", formatValue(data.norms.v)],
-    ];
+    const pairs: [string, string][] = data.search
+      ? searchPairs(data.search, data.norms.theta)
+      : [
+          ["Last estimate norm", formatValue(data.norms.gradient)],
+          ["Parameter norm", formatValue(data.norms.theta)],
+          ["First moment norm (m)", formatValue(data.norms.m)],
+          ["Second moment norm (v)", formatValue(data.norms.v)],
+        ];
     this.optimizerState.replaceChildren(...pairs.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
     setText(
       this.held,
@@ -105,4 +112,19 @@ export class InspectorView {
         : `Held estimates: ${data.heldEstimates.map((e) => `iteration ${formatCount(e.iteration)} (norm ${formatValue(e.norm)})`).join(", ")}`,
     );
   }
+}
+
+/** What a CMA-ES optimizer keeps: its step size, the spread of its samples, its weights. */
+function searchPairs(search: SearchData, meanNorm: InspectorData["norms"]["theta"]): [string, string][] {
+  const { spread } = search;
+  return [
+    ["Step size (sigma)", formatValue(search.sigma)],
+    ["Sample spread per coordinate (min / rms / max)", `${formatValue(spread.min)} / ${formatValue(spread.rms)} / ${formatValue(spread.max)}`],
+    ["Axis ratio of C", formatValue(search.axisRatio)],
+    ["Step path / expected length", formatValue(search.stepPathRatio)],
+    ["Parents (mu_eff)", `${formatCount(search.parents)} (${formatValue(search.effectiveParents)})`],
+    ["Top weights", search.topWeights.map(formatValue).join(", ")],
+    ["Mean norm", formatValue(meanNorm)],
+    ["Covariance", search.variant === "full" ? "full d x d" : "diagonal"],
+  ];
 }

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { optimizerNames, syntheticFunctionNames } from "../engine";
 import { type BenchmarkResult, iterationReaching, runBenchmark } from "../run/benchmark";
+import { addSuiteCommands } from "./bench-suites";
 import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
 import { integer, list, oneOf } from "./parse";
 import { formatTable } from "./table";
@@ -34,7 +35,7 @@ export function benchCommand(): Command {
     }
     if (!flags.json) process.stdout.write(summarise(results) + "\n");
   });
-  return bench.addCommand(synthetic);
+  return addSuiteCommands(bench.addCommand(synthetic));
 }
 
 function summarise(results: BenchmarkResult[]): string {

@@ -17,6 +17,7 @@ export function addHyperparameterOptions(command: Command): Command {
     .option("--sampler <kind>", "directions: gaussian, sphere", oneOf(["gaussian", "sphere"]))
     .option("--bias-correction", "Adam bias correction")
     .option("--amsgrad", "AMSGrad (running max of v)")
+    .option("--measure-center", "evaluate f(theta) each iteration (CMA-ES: f(m), off by default)")
     .option("--no-measure-center", "skip f(theta) where the estimator does not need it")
     .option("--buffer-storage <kind>", "ZoAR buffer: auto, vectors, seeds", oneOf(["auto", "vectors", "seeds"]));
 }

@@ -7,3 +7,7 @@ export type { BufferEntry } from "./estimators/types";
 export { directionSeed, Rng } from "./random";
 export { makeDirectionSource, makeDirectionStreams, type DirectionStreams } from "./samplers";
 export * from "./functions";
+export { CmaEsOptimizer, FULL_CMA_DIMENSION_LIMIT } from "./cma/cmaes";
+export { symmetricEigen } from "./cma/eigen";
+export { cmaStrategy, defaultPopulation } from "./cma/strategy";
+export type { CmaSnapshot, CmaVariant, SearchInspection } from "./cma/types";

@@ -2,6 +2,7 @@
 // iteration; `tell(values)` consumes their values and takes one step. The
 // optimizer never calls the objective, so evaluation can happen anywhere: in
 // this thread, in a worker, in one batched model call.
+import type { SearchInspection } from "./cma/types";
 import { type OptimizerConfig, directionQueries, estimatorUsesCenter, evaluatesCenter, resolveConfig } from "./config";
 import { ConfigError, TellError } from "./errors";
 import { CentralEstimator } from "./estimators/central";
@@ -70,6 +71,8 @@ export interface Inspection {
   heldEstimates: { iteration: number; norm: number }[];
   last: TellResult | null;
   best: { value: number; iteration: number; point: Float64Array };
+  /** The search distribution of CMA-ES optimizers (they keep no buffer). */
+  search?: SearchInspection;
 }
 
 export interface OptimizerSnapshot {
@@ -373,7 +376,7 @@ function makeEstimator(c: OptimizerConfig, d: number): GradientEstimator {
   }
 }
 
-function checkBounds(bounds: NonNullable<OptimizerOptions["bounds"]>, d: number): Box {
+export function checkBounds(bounds: NonNullable<OptimizerOptions["bounds"]>, d: number): Box {
   for (const side of ["lower", "upper"] as const) {
     const value = bounds[side];
     if (typeof value !== "number" && value?.length !== d) {

@@ -1,20 +1,28 @@
 // Named optimizers: presets of OptimizerConfig with the papers' defaults.
 // Every entry is exercised by the registry-wide tests (test/engine/registry.test.ts).
 import { DEFAULT_CONFIG, type OptimizerConfig, directionQueries, evaluatesCenter, resolveConfig } from "./config";
+import { CMA_BASE_CONFIG, CmaEsOptimizer, createCmaOptimizer } from "./cma/cmaes";
+import type { CmaSnapshot, CmaVariant } from "./cma/types";
 import { ConfigError } from "./errors";
-import { type OptimizerOptions, ZerothOrderOptimizer } from "./optimizer";
+import { type OptimizerOptions, type OptimizerSnapshot, ZerothOrderOptimizer } from "./optimizer";
 
 export interface OptimizerEntry {
   name: string;
   /** One line: what it is. */
   summary: string;
   config: OptimizerConfig;
+  /** Set for the CMA-ES family, which samples a distribution instead of estimating a gradient. */
+  cma?: CmaVariant;
 }
+
+/** Any optimizer of the registry: the same ask/tell, inspect and snapshot. */
+export type Optimizer = ZerothOrderOptimizer | CmaEsOptimizer;
+export type EngineSnapshot = OptimizerSnapshot | CmaSnapshot;
 
 // The ZoAR paper runs every method with the radazo update and these settings.
 const ZOAR_PAPER: Partial<OptimizerConfig> = { queries: 10, mu: 0.05, lr: 0.001, beta1: 0.9, beta2: 0.99, eps: 1e-8, update: "radazo" };
 
-const PRESETS: { name: string; summary: string; config: Partial<OptimizerConfig> }[] = [
+const PRESETS: { name: string; summary: string; config: Partial<OptimizerConfig>; cma?: CmaVariant }[] = [
   { name: "zoar", summary: "ZoAR: averaged baseline over the last N+1 iterations' queries, all reused in the estimate", config: { ...ZOAR_PAPER, estimator: "zoar", histories: 5 } },
   { name: "zoar-0", summary: "ZoAR-0: this iteration's mean value as baseline (REINFORCE), no reuse", config: { ...ZOAR_PAPER, estimator: "average", histories: 0 } },
   { name: "vanilla", summary: "Forward differences against f(theta), the classic ZO estimator", config: { ...ZOAR_PAPER, estimator: "vanilla", histories: 0 } },
@@ -37,10 +45,22 @@ const PRESETS: { name: string; summary: string; config: Partial<OptimizerConfig>
     summary: "ZoAR for fine-tuning: antithetic pairs, mean of the last N+1 central estimates, momentum warm-up",
     config: { estimator: "central", queries: 1, mu: 1e-2, histories: 15, history: "mean", update: "radazo", lr: 5e-5, beta1: 0.9, beta2: 0.99, momentumWarmup: 29, measureCenter: false },
   },
+  {
+    name: "cma-es",
+    summary: "CMA-ES (Hansen's defaults): a population per iteration, full covariance adapted from the ranks; d <= 2,000",
+    config: CMA_BASE_CONFIG,
+    cma: "full",
+  },
+  {
+    name: "sep-cma-es",
+    summary: "sep-CMA-ES: CMA-ES with a diagonal covariance, O(d) per sample, for high dimensions",
+    config: CMA_BASE_CONFIG,
+    cma: "separable",
+  },
 ];
 
 const REGISTRY: ReadonlyMap<string, OptimizerEntry> = new Map(
-  PRESETS.map((p) => [p.name, { name: p.name, summary: p.summary, config: resolveConfig(p.config, { ...DEFAULT_CONFIG }) }]),
+  PRESETS.map((p) => [p.name, { name: p.name, summary: p.summary, config: resolveConfig(p.config, { ...DEFAULT_CONFIG }), ...(p.cma ? { cma: p.cma } : {}) }]),
 );
 
 export function optimizerNames(): string[] {
@@ -58,8 +78,19 @@ export function queriesPerIteration(config: OptimizerConfig): number {
   return directionQueries(config) + (evaluatesCenter(config) ? 1 : 0);
 }
 
+/** Points an optimizer asks for per iteration. */
+export function rowsPerIteration(optimizer: Optimizer): number {
+  return optimizer instanceof CmaEsOptimizer ? optimizer.config.queries + (optimizer.config.measureCenter ? 1 : 0) : queriesPerIteration(optimizer.config);
+}
+
 /** A registered optimizer with some settings overridden. */
-export function createOptimizer(name: string, overrides: Partial<OptimizerConfig>, options: OptimizerOptions): ZerothOrderOptimizer {
+export function createOptimizer(name: string, overrides: Partial<OptimizerConfig>, options: OptimizerOptions): Optimizer {
   const entry = optimizerEntry(name);
+  if (entry.cma) return createCmaOptimizer(entry.cma, entry.config, overrides, { ...options, name });
   return new ZerothOrderOptimizer(resolveConfig(overrides, entry.config), { ...options, name });
+}
+
+/** The optimizer a snapshot was taken from, continuing bit-identically. */
+export function restoreOptimizer(snapshot: EngineSnapshot): Optimizer {
+  return snapshot?.format === "zoar-cma/1" ? CmaEsOptimizer.restore(snapshot) : ZerothOrderOptimizer.restore(snapshot);
 }

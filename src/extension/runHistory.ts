@@ -5,7 +5,7 @@
 // No vscode import.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ZerothOrderOptimizer } from "../engine";
+import { restoreOptimizer } from "../engine";
 import { parseExact } from "../run/checkpoint";
 import { type Checkpoint, listRuns, RUN_FILES, RunStore, type RunSummary } from "../run/store";
 import { parseTraceLine } from "../run/trace";
@@ -96,6 +96,6 @@ export async function readRunDetails(runId: string, runDir: string): Promise<Run
     const { best } = checkpoint;
     details.parameters = summarizeParameters(runId, { value: best.value, iteration: best.iteration, point: best.parameters });
   }
-  details.inspector = inspectorFromInspection(runId, ZerothOrderOptimizer.restore(checkpoint.snapshot).inspect());
+  details.inspector = inspectorFromInspection(runId, restoreOptimizer(checkpoint.snapshot).inspect());
   return details;
 }

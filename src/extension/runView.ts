@@ -2,9 +2,9 @@
 // lines become chart points, progress events and results become run headers,
 // the optimizer's inspection becomes the history-buffer inspector's data.
 // Pure functions, no vscode import.
-import type { Inspection } from "../engine";
+import type { Inspection, SearchInspection } from "../engine";
 import type { InspectionSummary, RunConfig, RunProgress, RunResult, RunState, StopConditions, StopReason, TraceLine } from "../run/types";
-import { type InspectorData, type RunHeader, type RunStatus, type StopSettings, type WireNumber, toWireNumber } from "../protocol";
+import { type InspectorData, type RunHeader, type RunStatus, type SearchData, type StopSettings, type WireNumber, toWireNumber } from "../protocol";
 import type { TracePoint } from "./decimate";
 
 export function tracePointOf(line: TraceLine): TracePoint {
@@ -150,6 +150,21 @@ function wireNorms(norms: { gradient: number; theta: number; m: number; v: numbe
   return { gradient: toWireNumber(norms.gradient), theta: toWireNumber(norms.theta), m: toWireNumber(norms.m), v: toWireNumber(norms.v) };
 }
 
+function wireSearch(search: SearchInspection): SearchData {
+  const { spread } = search;
+  return {
+    variant: search.variant,
+    sigma: toWireNumber(search.sigma),
+    population: search.population,
+    parents: search.parents,
+    effectiveParents: toWireNumber(search.effectiveParents),
+    topWeights: search.topWeights.map(toWireNumber),
+    spread: { min: toWireNumber(spread.min), rms: toWireNumber(spread.rms), max: toWireNumber(spread.max) },
+    axisRatio: toWireNumber(search.axisRatio),
+    stepPathRatio: toWireNumber(search.stepPathRatio),
+  };
+}
+
 /** The inspector's data from a live run's progress event. */
 export function inspectorFromSummary(runId: string, summary: InspectionSummary): InspectorData {
   return {
@@ -165,6 +180,7 @@ export function inspectorFromSummary(runId: string, summary: InspectionSummary):
     bufferCapacity: summary.bufferCapacity,
     heldEstimates: summary.heldEstimates.map((held) => ({ iteration: held.iteration, norm: toWireNumber(held.norm) })),
     norms: wireNorms(summary.norms),
+    ...(summary.search ? { search: wireSearch(summary.search) } : {}),
   };
 }
 
@@ -189,5 +205,6 @@ export function inspectorFromInspection(runId: string, inspection: Inspection): 
     bufferCapacity: inspection.bufferCapacity,
     heldEstimates: inspection.heldEstimates.map((held) => ({ iteration: held.iteration, norm: toWireNumber(held.norm) })),
     norms: wireNorms({ gradient: norm(inspection.gradient), theta: norm(inspection.theta), m: norm(inspection.m), v: norm(inspection.v) }),
+    ...(inspection.search ? { search: wireSearch(inspection.search) } : {}),
   };
 }

@@ -11,7 +11,7 @@
  * Bytes are in the machine's order (little-endian on every platform Node runs
  * on), so checkpoints move between machines of the same order.
  */
-import type { OptimizerSnapshot } from "../engine";
+import type { EngineSnapshot } from "../engine";
 
 const TYPED_ARRAY_TAGS = {
   $f64: Float64Array,
@@ -119,14 +119,14 @@ export function parseExact(text: string): unknown {
 }
 
 /** An engine snapshot as exact JSON text. */
-export function serializeSnapshot(snapshot: OptimizerSnapshot): string {
+export function serializeSnapshot(snapshot: EngineSnapshot): string {
   return stringifyExact(snapshot);
 }
 
-export function deserializeSnapshot(text: string): OptimizerSnapshot {
-  const snapshot = parseExact(text) as OptimizerSnapshot;
-  if (snapshot?.format !== "zoar-optimizer/1") {
+export function deserializeSnapshot(text: string): EngineSnapshot {
+  const snapshot = parseExact(text) as { format?: unknown } | null;
+  if (snapshot?.format !== "zoar-optimizer/1" && snapshot?.format !== "zoar-cma/1") {
     throw new CheckpointFormatError(`not an optimizer snapshot (format ${JSON.stringify(snapshot?.format)})`);
   }
-  return snapshot;
+  return snapshot as EngineSnapshot;
 }

@@ -10,11 +10,12 @@ import * as path from "node:path";
 import {
   type AskBatch,
   createOptimizer,
+  type Optimizer,
   optimizerEntry,
-  queriesPerIteration,
   resolveConfig,
+  restoreOptimizer,
+  rowsPerIteration,
   type TellResult,
-  ZerothOrderOptimizer,
 } from "../engine";
 import { ObjectiveError } from "../objective/errors";
 import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
@@ -62,7 +63,7 @@ interface LoopParts {
   store: RunStore;
   config: RunConfig;
   evaluator: ObjectiveEvaluator;
-  optimizer: ZerothOrderOptimizer;
+  optimizer: Optimizer;
   clock: ActiveClock;
   lastMeasured: MeasuredPoint | null;
   resumed: boolean;
@@ -74,7 +75,7 @@ export class RunLoop {
   private readonly store: RunStore;
   private readonly config: RunConfig;
   private readonly evaluator: ObjectiveEvaluator;
-  private readonly optimizer: ZerothOrderOptimizer;
+  private readonly optimizer: Optimizer;
   private readonly clock: ActiveClock;
   private readonly rowsPerIteration: number;
   private readonly throttle: ProgressThrottle;
@@ -104,7 +105,7 @@ export class RunLoop {
     this.optimizer = parts.optimizer;
     this.clock = parts.clock;
     this.lastMeasured = parts.lastMeasured;
-    this.rowsPerIteration = queriesPerIteration(this.optimizer.config);
+    this.rowsPerIteration = rowsPerIteration(this.optimizer);
     this.throttle = new ProgressThrottle(() => this.emitProgress(), parts.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const last = this.optimizer.inspect().last;
     this.bestValue = last?.bestValue ?? Infinity;
@@ -356,7 +357,7 @@ export class RunLoop {
   }
 }
 
-function checkpointOf(optimizer: ZerothOrderOptimizer, lastMeasured: MeasuredPoint | null, elapsedMs: number): Checkpoint {
+function checkpointOf(optimizer: Optimizer, lastMeasured: MeasuredPoint | null, elapsedMs: number): Checkpoint {
   const snapshot = optimizer.snapshot();
   return {
     format: "zoar-checkpoint/1",
@@ -395,7 +396,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const stop = { ...settings.stop };
   checkStopConditions(stop);
   const overrides = settings.overrides ?? {};
-  const optimizerConfig = resolveConfig(overrides, optimizerEntry(settings.optimizer).config); // fails before the objective loads
+  resolveConfig(overrides, optimizerEntry(settings.optimizer).config); // fails before the objective loads
   const seed = settings.seed ?? 0;
   const policies = {
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -413,7 +414,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       created: new Date().toISOString(),
       objective: { file: info.file, name: info.name, ...(info.description ? { description: info.description } : {}), dimension: info.dimension },
       optimizer: settings.optimizer,
-      config: optimizerConfig,
+      config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d)
       overrides,
       seed,
       stop,
@@ -453,7 +454,7 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     if (dimension !== config.objective.dimension) {
       throw new RunStoreError(`the objective now has dimension ${dimension}; the run was made with dimension ${config.objective.dimension}`);
     }
-    const optimizer = ZerothOrderOptimizer.restore(checkpoint.snapshot);
+    const optimizer = restoreOptimizer(checkpoint.snapshot);
     if (options.stop) store.writeConfig(config);
     store.removeResult();
     store.openTrace(checkpoint.traceLines, options.traceBatching);

@@ -84,5 +84,6 @@ export function summarizeInspection(inspection: Inspection): InspectionSummary {
     best: { value: inspection.best.value, iteration: inspection.best.iteration },
     norms: { theta: norm(inspection.theta), gradient: norm(inspection.gradient), m: norm(inspection.m), v: norm(inspection.v) },
     thetaHead: Array.from(inspection.theta.subarray(0, PARAMETER_PREVIEW)),
+    ...(inspection.search ? { search: inspection.search } : {}),
   };
 }

@@ -16,7 +16,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { OptimizerSnapshot } from "../engine";
+import type { EngineSnapshot } from "../engine";
 import { CheckpointFormatError, parseExact, stringifyExact } from "./checkpoint";
 import { numberOrNaN, readJsonFile, toJsonText, writeFileAtomic } from "./files";
 import { readTrace, readTraceTail, type TraceBatching, TraceWriter, truncateTrace } from "./trace";
@@ -46,7 +46,7 @@ export interface Checkpoint {
   best: MeasuredPoint;
   /** The last iterate whose value was logged, or null before the first iteration. */
   lastMeasured: MeasuredPoint | null;
-  snapshot: OptimizerSnapshot;
+  snapshot: EngineSnapshot;
 }
 
 export class RunStoreError extends Error {

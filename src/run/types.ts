@@ -1,7 +1,7 @@
 // The plain-data records of a run: what it was asked to do, what it writes per
 // iteration, what it reports while running and what it ends with. Shared by
 // the loop, the store, the worker messages and the command line.
-import type { BufferEntry, OptimizerConfig, TellResult } from "../engine";
+import type { BufferEntry, OptimizerConfig, SearchInspection, TellResult } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 
@@ -165,6 +165,8 @@ export interface InspectionSummary {
   norms: { theta: number; gradient: number; m: number; v: number };
   /** The first PARAMETER_PREVIEW coordinates of theta. */
   thetaHead: number[];
+  /** CMA-ES optimizers: their search distribution. */
+  search?: SearchInspection;
 }
 
 export type RunState = "running" | "paused" | "finished";

@@ -1,8 +1,8 @@
 // Shared test helpers for the engine: run an optimizer on a synthetic function.
-import { type ZerothOrderOptimizer, evaluateRows, syntheticFunction } from "../../src/engine";
+import { type Optimizer, evaluateRows, syntheticFunction } from "../../src/engine";
 
 /** Run `iterations` ask/tell steps on a named synthetic function; returns the logged values. */
-export function runOn(optimizer: ZerothOrderOptimizer, functionName: string, iterations: number): number[] {
+export function runOn(optimizer: Optimizer, functionName: string, iterations: number): number[] {
   const f = syntheticFunction(functionName);
   const logged: number[] = [];
   let values = new Float64Array(0);

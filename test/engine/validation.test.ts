@@ -1,6 +1,6 @@
 // Bad input is rejected with a message naming the parameter, and leaves state unchanged.
 import assert from "node:assert/strict";
-import { ConfigError, TellError, ZerothOrderOptimizer, createOptimizer, resolveConfig } from "../../src/engine";
+import { ConfigError, TellError, createOptimizer, resolveConfig, restoreOptimizer } from "../../src/engine";
 import { gaussianStart, runOn } from "./helpers";
 
 describe("validation", () => {
@@ -49,7 +49,7 @@ describe("validation", () => {
     assert.throws(() => optimizer.tell(centre), /value of the centre point at iteration 4 is NaN/);
     assert.deepEqual(optimizer.snapshot(), before);
     // The failed tells changed nothing: the run continues exactly like an untouched copy.
-    const twin = ZerothOrderOptimizer.restore(before);
+    const twin = restoreOptimizer(before);
     assert.deepEqual(runOn(optimizer, "levy", 5), runOn(twin, "levy", 5));
   });
 

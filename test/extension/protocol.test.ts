@@ -90,6 +90,9 @@ describe("settings form schema", () => {
     assert.ok(keys("zohs-ema").includes("emaDecay"));
     assert.ok(!keys("zo-sgd").includes("beta1"), "plain gradient steps have no moments");
     assert.ok(keys("zo-adamm").includes("beta2"));
+    for (const name of ["cma-es", "sep-cma-es"]) assert.deepEqual(keys(name), ["queries", "mu", "lr", "measureCenter"], name);
+    const population = schemas.find((s) => s.name === "cma-es")!.fields.find((f) => f.key === "queries")!;
+    assert.equal(population.label, "Population (lambda)");
   });
 
   it("accepts exactly the values the engine accepts", () => {

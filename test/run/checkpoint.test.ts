@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { createOptimizer, type OptimizerSnapshot, ZerothOrderOptimizer } from "../../src/engine";
+import { createOptimizer, type Optimizer, type OptimizerSnapshot, restoreOptimizer } from "../../src/engine";
 import { CheckpointFormatError, decodeExact, deserializeSnapshot, encodeExact, parseExact, serializeSnapshot, stringifyExact } from "../../src/run/checkpoint";
 
 /** Deep equality that tells -0 from 0, compares NaN to NaN, and typed arrays byte by byte with their type. */
@@ -28,7 +28,7 @@ function assertBitIdentical(actual: unknown, expected: unknown, where = "value")
 }
 
 /** An optimizer after `iterations` steps on a quadratic with awkward values (negative zeros included). */
-function advanced(name: string, iterations: number, overrides = {}): ZerothOrderOptimizer {
+function advanced(name: string, iterations: number, overrides = {}): Optimizer {
   const optimizer = createOptimizer(name, overrides, { initial: [-0, 0.1, -3, 1e-300, 7], seed: 11, bounds: { lower: -5, upper: Infinity } });
   for (let t = 0; t < iterations; t++) {
     const batch = optimizer.ask();
@@ -42,7 +42,7 @@ function advanced(name: string, iterations: number, overrides = {}): ZerothOrder
   return optimizer;
 }
 
-function continueFor(optimizer: ZerothOrderOptimizer, iterations: number): number[] {
+function continueFor(optimizer: Optimizer, iterations: number): number[] {
   const logged: number[] = [];
   for (let t = 0; t < iterations; t++) {
     const batch = optimizer.ask();
@@ -104,6 +104,8 @@ describe("checkpoint codec: exact JSON", () => {
     ["radazo", { amsgrad: true, biasCorrection: true }],
     ["spsa", {}],
     ["zoar-pairs", {}],
+    ["cma-es", { measureCenter: true }],
+    ["sep-cma-es", {}],
   ] as const) {
     it(`round-trips a ${name} ${JSON.stringify(overrides)} snapshot exactly, and the restored optimizer continues identically`, () => {
       const original = advanced(name, 12, overrides);
@@ -111,7 +113,7 @@ describe("checkpoint codec: exact JSON", () => {
       const restoredSnapshot = deserializeSnapshot(serializeSnapshot(snapshot));
       assertBitIdentical(restoredSnapshot, snapshot, "snapshot");
 
-      const restored = ZerothOrderOptimizer.restore(restoredSnapshot);
+      const restored = restoreOptimizer(restoredSnapshot);
       assert.deepEqual(continueFor(restored, 15), continueFor(original, 15));
       assertBitIdentical(restored.snapshot(), original.snapshot(), "after 15 more iterations");
     });

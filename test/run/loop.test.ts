@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { OptimizerSnapshot } from "../../src/engine";
 import { resumeRun, type RunLoop, startRun } from "../../src/run/loop";
 import { RunStore } from "../../src/run/store";
 import type { RunProgress, RunSettings, TraceLine } from "../../src/run/types";
@@ -91,7 +92,7 @@ describe("run loop", () => {
       ["final theta", ca.snapshot.theta, cb.snapshot.theta],
       ["last measured point", ca.lastMeasured!.parameters, cb.lastMeasured!.parameters],
       ["best point", ca.best.parameters, cb.best.parameters],
-      ["first moment", ca.snapshot.moments.m, cb.snapshot.moments.m],
+      ["first moment", (ca.snapshot as OptimizerSnapshot).moments.m, (cb.snapshot as OptimizerSnapshot).moments.m],
     ] as const) {
       const same = sameBits(x, y);
       assert.ok(same.equal, `${what}: ${same.message}`);
@@ -99,6 +100,22 @@ describe("run loop", () => {
     assert.ok(Object.is(result.bestValue, straight.bestValue));
     assert.ok(Object.is(result.finalValue, straight.finalValue));
     assert.equal(b.readConfig().stop.iterations, 60, "the new stop condition is recorded");
+  });
+
+  it("runs cma-es with its population per iteration and resumes it bit-identically", async () => {
+    const cma = { optimizer: "cma-es", overrides: {} };
+    const straight = await (await start({ ...cma, stop: { iterations: 40 } })).run();
+    const first = await start({ ...cma, stop: { iterations: 15 } });
+    await first.run();
+    const result = await (await resumeRun(first.runDir, { stop: { iterations: 40 } })).run();
+    const [a, b] = [RunStore.open(straight.runDir!), RunStore.open(first.runDir)];
+    const population = a.readConfig().config.queries;
+    assert.equal(population, 8, "4 + floor(3 ln 5) for the 5-d fixture, recorded as resolved");
+    assert.equal(a.readTrace().lines[39].evaluations, 40 * population);
+    assert.deepEqual(untimed(b.readTrace().lines), untimed(a.readTrace().lines));
+    const same = sameBits(b.readCheckpoint().snapshot.theta, a.readCheckpoint().snapshot.theta);
+    assert.ok(same.equal, same.message);
+    assert.ok(Object.is(result.finalValue, straight.finalValue));
   });
 
   it("resumes after a kill from the last checkpoint, dropping trace lines written after it and a torn line", async () => {

@@ -137,6 +137,19 @@ describe("dashboard webview in Chromium", function () {
     assert.ok(await dashboard.isEnabled("save-parameters"));
   });
 
+  it("shows a cma-es run's search distribution instead of a history buffer", async () => {
+    const cma = recordRun({ optimizer: "cma-es", iterations: 60, overrides: { lr: 1 } });
+    await dashboard.send(snapshotMessage(), ...cma.progress);
+    const search = cma.inspector.search!;
+    assert.equal(search.population, 10);
+    assert.match(await dashboard.text("#inspector-summary"), /^cma-es: population 10, d = 10\. Samples a population from N\(m, sigma\^2 C\)/);
+    assert.equal(await dashboard.page.locator("#history-table tbody tr").count(), 0);
+    assert.match(await dashboard.text("#history-table caption"), /^No query buffer/);
+    const state = await dashboard.text("#optimizer-state");
+    assert.ok(state.includes(`Step size (sigma)${formatValue(search.sigma)}`), state);
+    assert.ok(state.includes(`Top weights${search.topWeights.map(formatValue).join(", ")}`), state);
+  });
+
   it("keeps a 20,000-iteration run to at most 2,000 points with exact last values", async () => {
     const long = recordRun({ optimizer: "zoar", iterations: 20_000, progressEvery: 500, dimension: 5 });
     await dashboard.send(snapshotMessage(), ...long.progress);
