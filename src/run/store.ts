@@ -293,12 +293,17 @@ function problemOf(error: unknown): string {
   return message === NOT_A_CHECKPOINT ? message : `is unreadable (${message})`;
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether process `pid` runs; a zombie (ended, not yet reaped, as orphans are in some containers) does not. */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return !/^State:\s*Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "latin1"));
+  } catch {
+    return true; // no /proc here: the signal test is all there is
   }
 }
 
