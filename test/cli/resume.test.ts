@@ -124,6 +124,27 @@ describe("zoar resume, Ctrl-C and kills", () => {
     assert.equal(resumed.code, 0, explain(resumed));
   });
 
+  it("resumes from the previous checkpoint when checkpoint.json is damaged, saying so; with neither readable, says what is left (exit 1)", async () => {
+    // Checkpoints every 1000 iterations and at the end: the previous generation is at 1000.
+    const first = await runCli(["run", quadratic, "--iterations", "1500", ...common, "--json"], temporary.dir);
+    assert.equal(first.code, 0, explain(first));
+    const store = RunStore.open(jsonOf(first).runDir as string);
+    const text = fs.readFileSync(store.file("checkpoint"), "utf8");
+    fs.writeFileSync(store.file("checkpoint"), text.slice(0, text.length - 100));
+    const resumed = await runCli(["resume", store.id, "--iterations", "1600", "--json"], temporary.dir);
+    assert.equal(resumed.code, 0, explain(resumed));
+    assert.match(resumed.stderr, /zoar: checkpoint\.json is unreadable \(.*JSON.*\); resumed from checkpoint\.previous\.json \(iteration 1000\)/);
+    assert.match(resumed.stderr, /resuming at iteration 1000/);
+    assert.equal(jsonOf(resumed).iterations, 1600);
+
+    fs.writeFileSync(store.file("checkpoint"), "{");
+    fs.writeFileSync(store.file("previousCheckpoint"), "");
+    const refused = await runCli(["resume", store.id, "--iterations", "1700"], temporary.dir);
+    assert.equal(refused.code, 1, explain(refused));
+    assert.match(refused.stderr, new RegExp(`zoar: run ${store.id} has no readable checkpoint: .*checkpoint\\.json is unreadable .*It cannot be resumed; its trace \\(trace\\.jsonl, 1600 iterations\\) and result stay readable`));
+    assert.doesNotMatch(refused.stderr, /zoar resume/, "no suggestion to try the same resume again");
+  });
+
   it("refuses to resume what is not a run (exit 2)", async () => {
     const outcome = await runCli(["resume", "no-such-run"], temporary.dir);
     assert.equal(outcome.code, 2, explain(outcome));
