@@ -117,6 +117,8 @@ export class RunController {
       // Not the host's own options (an inspector port, the test runner's loaders): only what the entry needs.
       execArgv: [...(options.execArgv ?? workerExecArgv(workerScript)), `--max-old-space-size=${this.memoryLimitMB}`],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      // In VS Code process.execPath is the editor's runtime: run it as plain Node, as language clients do.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
       // Structured clone: NaN, the infinities and typed arrays arrive as they were sent.
       serialization: "advanced",
     });
