@@ -247,9 +247,9 @@ export class RunController {
   /** Why the process ended without a result: over its memory limit, a signal, or an exit code. */
   private failureOf(code: number | null, signal: NodeJS.Signals | null): RunErrorRecord {
     const file = this.startedInfo?.config.objective.file ?? this.objectiveFile;
-    const iteration = this.iterationInProgress();
+    const iteration = this.startedInfo ? this.iterationInProgress() : undefined;
     const place = file === undefined ? "" : `${path.basename(file)}: `;
-    const at = iteration === undefined ? "" : ` at iteration ${iteration}`;
+    const at = iteration === undefined ? " while the objective was loading" : ` at iteration ${iteration}`;
     if (this.breach) {
       const used = `the run used ${formatMegabytes(this.breach.residentBytes)}, over its ${this.memoryLimitMB.toLocaleString("en-US")} MB memory limit`;
       const setting = this.memoryLimitSetting ? ` (${this.memoryLimitSetting})` : "";
@@ -259,17 +259,14 @@ export class RunController {
     return { message: `${place}the run process ${how}${at}`, kind: "crash", file, iteration };
   }
 
-  /** The iteration the run was in: past the last one reported or on disk. */
-  private iterationInProgress(): number | undefined {
-    const reported = this.latest?.iteration ?? this.startedInfo?.iteration;
-    let onDisk: number | undefined;
+  /** The iteration a started run was in: the later of the last one reported and the trace on disk (each at most 50 ms old). */
+  private iterationInProgress(): number {
+    const reported = this.latest?.iteration ?? this.startedInfo!.iteration;
     try {
-      onDisk = RunStore.open(this.runDir).readTrace().lines.length;
+      return Math.max(reported, RunStore.open(this.runDir).readTrace().lines.length);
     } catch {
-      onDisk = undefined; // no run folder yet
+      return reported; // the trace is unreadable: recordFailure says so
     }
-    if (reported === undefined) return onDisk;
-    return onDisk === undefined ? reported : Math.max(reported, onDisk);
   }
 
   /** The process ended without a result: record the run as failed, from what its folder holds. */

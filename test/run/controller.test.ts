@@ -127,6 +127,16 @@ describe("run controller: the loop in a process of its own", () => {
     assert.equal((await resumed.finished).status, "done");
   });
 
+  it("reports a run process that crashes while its objective loads, with no run folder left", async () => {
+    const file = path.join(temporary.dir, "crashes-on-load.ts");
+    fs.writeFileSync(file, 'import { defineObjective } from "zoar";\nprocess.kill(process.pid, "SIGSEGV");\nexport default defineObjective({ dimension: 1, evaluate: (x) => x[0] });\n');
+    const result = await start({ objectiveFile: file }).finished;
+    assert.equal(result.status, "failed");
+    assert.equal(result.error!.message, "crashes-on-load.ts: the run process crashed (SIGSEGV) while the objective was loading");
+    assert.equal(result.runDir, undefined);
+    assert.equal(fs.existsSync(path.join(temporary.dir, "runs")), false);
+  });
+
   it("finds its worker: the bundle beside it first, then the TypeScript source", () => {
     assert.equal(defaultRunWorkerScript(path.resolve(__dirname, "../../src/run")), path.resolve(__dirname, "../../src/run/worker.ts"));
     fs.writeFileSync(path.join(temporary.dir, "run-worker.js"), "");
