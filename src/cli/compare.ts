@@ -11,10 +11,13 @@ import { integer, list } from "./parse";
 import { jsonSummary } from "./report";
 import {
   addEvaluationOptions,
+  addMemoryLimitOption,
   addStopOptions,
   checkOptimizerSettings,
   type EvaluationFlags,
   type HyperparameterFlags,
+  type MemoryLimitFlags,
+  memoryLimitFrom,
   objectiveFileFrom,
   type StopFlags,
   stopConditionsFrom,
@@ -22,7 +25,7 @@ import {
 } from "./run-options";
 import { formatTable } from "./table";
 
-interface CompareFlags extends StopFlags, EvaluationFlags, HyperparameterFlags {
+interface CompareFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, MemoryLimitFlags {
   optimizers: string[];
   seeds: number;
   json?: boolean;
@@ -54,6 +57,7 @@ export function compareCommand(exit: ExitStatus): Command {
   addStopOptions(command);
   addHyperparameterOptions(command);
   addEvaluationOptions(command);
+  addMemoryLimitOption(command);
   command.option("--json", "print runs and summary as one JSON object on stdout");
   return command.action(async (objective: string, flags: CompareFlags, self: Command) => {
     const objectiveFile = objectiveFileFrom(objective);
@@ -66,7 +70,8 @@ export function compareCommand(exit: ExitStatus): Command {
     plan: for (let s = 0; s < flags.seeds; s++) {
       for (const optimizer of flags.optimizers) {
         const seed = flags.seed + s;
-        const followed = await startAndFollow({ objectiveFile, optimizer, overrides, seed, stop, ...evaluationSettingsFrom(flags) }, `[${optimizer} seed ${seed}] `);
+        const settings = { objectiveFile, optimizer, overrides, seed, stop, ...evaluationSettingsFrom(flags) };
+        const followed = await startAndFollow(settings, `[${optimizer} seed ${seed}] `, memoryLimitFrom(flags));
         runs.push({ optimizer, seed, result: followed.result });
         const { result } = followed;
         if (result.error) process.stderr.write(`zoar: ${optimizer} (seed ${seed}) failed: ${describeFailure(result.error)}\n`);

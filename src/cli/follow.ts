@@ -24,7 +24,10 @@ export async function followRun(controller: RunController, view: ProgressView): 
     view.note("stopping: writing a checkpoint and the result (press Ctrl-C again to quit at once)");
     controller.stop();
   };
-  controller.onStarted((info) => view.started(info));
+  controller.onStarted((info) => {
+    view.started(info);
+    if (info.checkpointFallback) view.note(`zoar: ${info.checkpointFallback}`);
+  });
   controller.onProgress((progress) => view.update(progress));
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -43,18 +46,22 @@ export interface FollowedRun extends Followed {
 }
 
 /** Launches a run with its objective's output routed above the progress view, and follows it. */
-async function launchAndFollow(launch: (options: RunControllerOptions) => RunController, label: string): Promise<FollowedRun> {
+async function launchAndFollow(launch: (options: RunControllerOptions) => RunController, label: string, host: RunControllerOptions): Promise<FollowedRun> {
   const view = createProgressView(process.stderr, label);
-  const controller = launch({ output: (line) => view.note(line) });
+  const controller = launch({ ...host, output: (line) => view.note(line) });
   return { ...(await followRun(controller, view)), controller };
 }
 
-/** Starts a run in a worker and follows it on stderr; what the objective prints appears above the progress. */
-export function startAndFollow(settings: RunSettings, label = ""): Promise<FollowedRun> {
-  return launchAndFollow((options) => RunController.start(settings, options), label);
+/**
+ * Starts a run in a process of its own and follows it on stderr; what the
+ * objective prints appears above the progress. `host` sets the run process
+ * (its memory limit).
+ */
+export function startAndFollow(settings: RunSettings, label = "", host: RunControllerOptions = {}): Promise<FollowedRun> {
+  return launchAndFollow((options) => RunController.start(settings, options), label, host);
 }
 
 /** Resumes the run in `runDir` and follows it like startAndFollow. */
-export function resumeAndFollow(runDir: string, stop: StopConditions | undefined): Promise<FollowedRun> {
-  return launchAndFollow((options) => RunController.resume(runDir, stop, options), "");
+export function resumeAndFollow(runDir: string, stop: StopConditions | undefined, host: RunControllerOptions = {}): Promise<FollowedRun> {
+  return launchAndFollow((options) => RunController.resume(runDir, stop, options), "", host);
 }

@@ -1,13 +1,13 @@
 // `zoar resume <run>`: continue a stopped, failed or killed run from its last checkpoint.
 import { Command } from "commander";
 import { DEFAULT_RUNS_DIR, resolveRunDir, RunStore } from "../run/store";
-import { type ExitStatus, UsageError } from "./exit";
+import { EXIT_FAILED, type ExitStatus, UsageError } from "./exit";
 import { resumeAndFollow } from "./follow";
 import { reportRun } from "./report";
-import { addStopOptions, type StopFlags, stopConditionsFrom } from "./run-options";
+import { addMemoryLimitOption, addStopOptions, type MemoryLimitFlags, memoryLimitFrom, type StopFlags, stopConditionsFrom } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 
-interface ResumeFlags extends StopFlags, SaveFlags {
+interface ResumeFlags extends StopFlags, SaveFlags, MemoryLimitFlags {
   runsDir: string;
   json?: boolean;
 }
@@ -18,6 +18,7 @@ export function resumeCommand(exit: ExitStatus): Command {
     .argument("<run>", "run folder, or run id under --runs-dir");
   addStopOptions(command, "default: the run's own stop conditions; those given replace them");
   command.option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+  addMemoryLimitOption(command);
   addSaveOptions(command);
   command.option("--json", "print the result as one JSON object on stdout");
   return command.action(async (run: string, flags: ResumeFlags) => {
@@ -30,10 +31,17 @@ export function resumeCommand(exit: ExitStatus): Command {
     const store = RunStore.open(runDir);
     if (!store.hasCheckpoint()) throw new UsageError(`${run} has no checkpoint to resume from`);
     const holder = store.lockHolder();
-    if (holder !== undefined) throw new UsageError(`${run} is being run by process ${holder}`);
+    if (holder !== undefined) throw new UsageError(`${run} is being run by process ${holder}; stop it there first (or wait for it to end)`);
+    try {
+      store.loadCheckpoint(); // neither generation readable: say what is left, not to resume again
+    } catch (error) {
+      process.stderr.write(`zoar: ${error instanceof Error ? error.message : String(error)}\n`);
+      exit.code = EXIT_FAILED;
+      return;
+    }
     const save = saveRequestFrom(flags, store.readConfig().objective.file);
     const stop = stopConditionsFrom(flags, false);
-    const { controller, ...followed } = await resumeAndFollow(runDir, Object.keys(stop).length > 0 ? stop : undefined);
+    const { controller, ...followed } = await resumeAndFollow(runDir, Object.keys(stop).length > 0 ? stop : undefined, memoryLimitFrom(flags));
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

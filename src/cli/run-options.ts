@@ -6,6 +6,8 @@ import * as path from "node:path";
 import { type OptimizerConfig, optimizerEntry, resolveConfig } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
+import type { RunControllerOptions } from "../run/controller";
+import { defaultMemoryLimitMB, MIN_MEMORY_LIMIT_MB } from "../run/memory-limit";
 import { DEFAULT_RUNS_DIR } from "../run/store";
 import type { RunSettings, StopConditions } from "../run/types";
 import { UsageError } from "./exit";
@@ -99,4 +101,24 @@ export function checkOptimizerSettings(optimizer: string, overrides: Partial<Opt
   } catch (error) {
     throw new UsageError(`${optimizer}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+export interface MemoryLimitFlags {
+  memoryLimit?: number;
+}
+
+/** The flag that names it in messages. */
+const MEMORY_LIMIT_FLAG = "--memory-limit";
+
+export function addMemoryLimitOption(command: Command): Command {
+  return command.option(
+    `${MEMORY_LIMIT_FLAG} <MB>`,
+    `resident memory the run's process may use, objective included (default: a quarter of this machine's memory, at most 8 GB; here ${defaultMemoryLimitMB()})`,
+    integer(MIN_MEMORY_LIMIT_MB),
+  );
+}
+
+/** The run process's memory limit, and the flag its message names. */
+export function memoryLimitFrom(flags: MemoryLimitFlags): Pick<RunControllerOptions, "memoryLimitMB" | "memoryLimitSetting"> {
+  return { memoryLimitMB: flags.memoryLimit, memoryLimitSetting: MEMORY_LIMIT_FLAG };
 }

@@ -8,10 +8,13 @@ import { oneOf } from "./parse";
 import { reportRun } from "./report";
 import {
   addEvaluationOptions,
+  addMemoryLimitOption,
   addStopOptions,
   checkOptimizerSettings,
   type EvaluationFlags,
   type HyperparameterFlags,
+  type MemoryLimitFlags,
+  memoryLimitFrom,
   objectiveFileFrom,
   type StopFlags,
   stopConditionsFrom,
@@ -19,7 +22,7 @@ import {
 } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 
-interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags {
+interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags, MemoryLimitFlags {
   optimizer: string;
   json?: boolean;
 }
@@ -32,6 +35,7 @@ export function runCommand(exit: ExitStatus): Command {
   addStopOptions(command);
   addHyperparameterOptions(command);
   addEvaluationOptions(command);
+  addMemoryLimitOption(command);
   addSaveOptions(command);
   command.option("--json", "print the result as one JSON object on stdout");
   return command.action(async (objective: string, flags: RunFlags, self: Command) => {
@@ -46,7 +50,7 @@ export function runCommand(exit: ExitStatus): Command {
       seed: flags.seed,
       stop: stopConditionsFrom(flags, true),
       ...evaluationSettingsFrom(flags),
-    });
+    }, "", memoryLimitFrom(flags));
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

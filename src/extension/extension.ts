@@ -1,7 +1,7 @@
 // The extension's entry: registers the commands, the dashboard serializer,
 // the CodeLens, the status bar and the run log, and stops every run when the
-// extension is deactivated. Runs execute in worker threads started from the
-// bundles beside this one (dist/run-worker.js, dist/objective-worker.js).
+// extension is deactivated. Each run executes in a process of its own started
+// from the bundles beside this one (dist/run-worker.js, dist/objective-worker.js).
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { registerCommands } from "./commands";
@@ -15,6 +15,7 @@ import { saveParameters } from "./paramsSaving";
 import { displayPathOf } from "./panelState";
 import { bundledScripts, createRunLauncher } from "./runLauncher";
 import { RunMonitor } from "./runMonitor";
+import { memoryLimitOf } from "./settings";
 import { runAvailability } from "./workspaceTrust";
 
 /** How long deactivation waits for stopped runs to write their checkpoint and result. */
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const text = `${path.basename(file)}: ${line}`;
       if (stream === "stderr") log.warn(text);
       else log.info(text);
-    }),
+    }, (file) => memoryLimitOf(configuration.read(file))),
     events: monitor,
     displayPath: (file) => displayPathOf(file, workspaceFolderRefs()),
     runsDirOf: (file) => configuration.runsDirOf(file),

@@ -45,6 +45,7 @@ export class RunMonitor implements RunEvents, vscode.Disposable {
     if (run) run.state = "running";
     this.log.info(startedLine(event.runId, event.started));
     if (event.started.providerNote) this.log.warn(`run ${event.runId}: ${event.started.providerNote}`);
+    if (event.started.checkpointFallback) this.log.warn(`run ${event.runId}: ${event.started.checkpointFallback}`);
     this.show(event.runId);
   }
 

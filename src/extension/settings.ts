@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { ConfigError, type OptimizerConfig, optimizerEntry, optimizerNames, resolveConfig } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
+import { defaultMemoryLimitMB, MIN_MEMORY_LIMIT_MB } from "../run/memory-limit";
 import type { RunSettings, StopConditions } from "../run/types";
 import {
   type HyperparameterKey,
@@ -36,6 +37,8 @@ export interface ZoarSettings {
   evaluationTimeout: number;
   onnxProvider: OnnxProviderPreference;
   nonFinite: NonFinitePolicy;
+  /** Resident memory one run's process may use, in MB; 0 for the default (defaultMemoryLimitMB). */
+  memoryLimitMB: number;
   /** Where runs are stored: absolute, or relative to the objective's workspace folder. */
   runsFolder: string;
   paramsLocation: ParamsLocation;
@@ -54,6 +57,7 @@ export const DEFAULT_SETTINGS: Readonly<ZoarSettings> = Object.freeze({
   evaluationTimeout: 60,
   onnxProvider: "auto",
   nonFinite: "fail",
+  memoryLimitMB: 0,
   // The command line's default folder (DEFAULT_RUNS_DIR), written the same on every platform.
   runsFolder: ".zoar/runs",
   paramsLocation: "besideObjective",
@@ -72,6 +76,7 @@ export const SETTING_KEYS: Readonly<Record<keyof ZoarSettings, string>> = Object
   evaluationTimeout: "evaluationTimeout",
   onnxProvider: "onnxProvider",
   nonFinite: "nonFinite",
+  memoryLimitMB: "memoryLimitMB",
   runsFolder: "runsFolder",
   paramsLocation: "paramsLocation",
   compareOptimizers: "compare.optimizers",
@@ -106,6 +111,7 @@ export function readSettings(get: (key: string) => unknown): SettingsReading {
   take("evaluationTimeout", (x) => typeof x === "number" && Number.isFinite(x) && x >= 0, "a number of seconds >= 0");
   take("onnxProvider", isOneOf(["auto", "cpu", "cuda"]), "auto, cpu or cuda");
   take("nonFinite", isOneOf(["fail", "skip"]), "fail or skip");
+  take("memoryLimitMB", (x) => x === 0 || isInteger(MIN_MEMORY_LIMIT_MB)(x), `0 (the default) or an integer >= ${MIN_MEMORY_LIMIT_MB}`);
   take("runsFolder", (x) => typeof x === "string" && x.trim() !== "", "a folder path");
   take("paramsLocation", isOneOf(["besideObjective", "ask"]), "besideObjective or ask");
   take("compareOptimizers", (x) => Array.isArray(x) && x.every((name) => names.includes(name as string)), `a list of ${names.join(", ")}`);
@@ -220,3 +226,11 @@ export function runSettingsFor(request: RunRequest, context: { objectiveFile: st
     runDir,
   };
 }
+
+/** The memory limit of a run's process, in MB: the setting, or the default for 0. */
+export function memoryLimitOf(settings: ZoarSettings): number {
+  return settings.memoryLimitMB > 0 ? settings.memoryLimitMB : defaultMemoryLimitMB();
+}
+
+/** How the memory message names the setting. */
+export const MEMORY_LIMIT_SETTING = `setting zoar.${SETTING_KEYS.memoryLimitMB}`;

@@ -8,8 +8,10 @@ let temporaryCount = 0;
 /**
  * Writes `text` to a temporary file beside `file`, flushes it to disk and
  * renames it over `file`: a reader sees the old content or the new, never a mix.
+ * With `previous`, the old `file` is first renamed to that name, so the
+ * generation before stays readable beside the new one.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string, previous?: string): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${threadId}-${++temporaryCount}.tmp`);
   const fd = fs.openSync(temporary, "w");
   try {
@@ -19,6 +21,7 @@ export function writeFileAtomic(file: string, text: string): void {
     fs.closeSync(fd);
   }
   try {
+    if (previous !== undefined && fs.existsSync(file)) fs.renameSync(file, previous);
     fs.renameSync(temporary, file);
   } catch (error) {
     fs.rmSync(temporary, { force: true });

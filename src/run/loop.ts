@@ -23,7 +23,7 @@ import { ActiveClock } from "./clock";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
 import { fillSkippedValues } from "./skipped-values";
 import { checkStopConditions, stopBeforeIteration, remaining, type RunPosition } from "./stop";
-import { type Checkpoint, DEFAULT_RUNS_DIR, newRunId, RunStore, RunStoreError } from "./store";
+import { type Checkpoint, DEFAULT_RUNS_DIR, newRunId, RUN_FILES, RunStore, RunStoreError } from "./store";
 import type { TraceBatching } from "./trace";
 import {
   DEFAULT_CHECKPOINT_POLICY,
@@ -68,6 +68,7 @@ interface LoopParts {
   lastMeasured: MeasuredPoint | null;
   resumed: boolean;
   options: LoopOptions;
+  checkpointFallback?: string;
 }
 
 export class RunLoop {
@@ -122,6 +123,7 @@ export class RunLoop {
       resumed: parts.resumed,
       provider: info.provider,
       providerNote: info.providerNote,
+      ...(parts.checkpointFallback ? { checkpointFallback: parts.checkpointFallback } : {}),
     };
   }
 
@@ -441,7 +443,8 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
   const store = RunStore.open(runDir);
   const config = store.readConfig();
   if (!store.hasCheckpoint()) throw new RunStoreError(`${runDir} has no checkpoint to resume from`);
-  const checkpoint = store.readCheckpoint();
+  const { checkpoint, fallback } = store.loadCheckpoint();
+  const checkpointFallback = fallback && `${fallback}; resumed from ${RUN_FILES.previousCheckpoint} (iteration ${checkpoint.iteration})`;
   if (options.stop) {
     config.stop = { ...config.stop, ...options.stop };
     checkStopConditions(config.stop);
@@ -456,10 +459,11 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     }
     const optimizer = restoreOptimizer(checkpoint.snapshot);
     if (options.stop) store.writeConfig(config);
+    if (fallback) store.dropUnreadableCheckpoint();
     store.removeResult();
     store.openTrace(checkpoint.traceLines, options.traceBatching);
     const clock = new ActiveClock(checkpoint.elapsedMs);
-    return new RunLoop({ store, config, evaluator, optimizer, clock, lastMeasured: checkpoint.lastMeasured, resumed: true, options });
+    return new RunLoop({ store, config, evaluator, optimizer, clock, lastMeasured: checkpoint.lastMeasured, resumed: true, options, checkpointFallback });
   } catch (error) {
     await evaluator?.close();
     store.releaseLock();

@@ -7,8 +7,11 @@
  *   trace.jsonl      one line per iteration, appended in small batches
  *   checkpoint.json  engine snapshot, best and last measured points, trace
  *                    line count; replaced atomically every so often
+ *   checkpoint.previous.json
+ *                    the checkpoint before it, read when checkpoint.json
+ *                    cannot be (a damaged disk, a file copied half-way)
  *   result.json      how the run ended; written once, at the end
- *   run.lock         the process running it, while it runs
+ *   run.lock         the run process (its pid), while it runs
  *
  * Files that are replaced are written to a temporary file and renamed, so a
  * run killed at any moment leaves a readable trace and a checkpoint to resume from.
@@ -26,6 +29,7 @@ export const RUN_FILES = {
   config: "config.json",
   trace: "trace.jsonl",
   checkpoint: "checkpoint.json",
+  previousCheckpoint: "checkpoint.previous.json",
   result: "result.json",
   lock: "run.lock",
 } as const;
@@ -51,6 +55,14 @@ export interface Checkpoint {
 
 export class RunStoreError extends Error {
   override readonly name = "RunStoreError";
+}
+
+/** The checkpoint a run continues from, and which file it came from. */
+export interface LoadedCheckpoint {
+  checkpoint: Checkpoint;
+  file: string;
+  /** Set when checkpoint.json could not be used and the previous generation was: what was wrong with it. */
+  fallback?: string;
 }
 
 /** A new sortable id: local date and time to the second, then 4 random hex digits. */
@@ -171,20 +183,47 @@ export class RunStore {
       }
       this.traceWriter.sync();
     }
-    writeFileAtomic(this.file("checkpoint"), stringifyExact(checkpoint) + "\n");
+    writeFileAtomic(this.file("checkpoint"), stringifyExact(checkpoint) + "\n", this.file("previousCheckpoint"));
   }
 
   hasCheckpoint(): boolean {
-    return fs.existsSync(this.file("checkpoint"));
+    return fs.existsSync(this.file("checkpoint")) || fs.existsSync(this.file("previousCheckpoint"));
   }
 
+  /** The latest checkpoint that can be read; see loadCheckpoint. */
   readCheckpoint(): Checkpoint {
-    const text = fs.readFileSync(this.file("checkpoint"), "utf8");
-    const checkpoint = parseExact(text) as Checkpoint;
-    if (checkpoint?.format !== "zoar-checkpoint/1") {
-      throw new CheckpointFormatError(`${this.file("checkpoint")} is not a zoar checkpoint`);
+    return this.loadCheckpoint().checkpoint;
+  }
+
+  /**
+   * checkpoint.json, or the generation before it when checkpoint.json is
+   * missing, truncated or corrupt (`fallback` says what was wrong). Throws a
+   * CheckpointFormatError naming both files when neither can be read.
+   */
+  loadCheckpoint(): LoadedCheckpoint {
+    const latest = this.file("checkpoint");
+    const previous = this.file("previousCheckpoint");
+    let latestProblem: string;
+    try {
+      return { checkpoint: readCheckpointFile(latest), file: latest };
+    } catch (error) {
+      latestProblem = problemOf(error);
     }
-    return checkpoint;
+    try {
+      return { checkpoint: readCheckpointFile(previous), file: previous, fallback: `${RUN_FILES.checkpoint} ${latestProblem}` };
+    } catch (error) {
+      const traceLines = this.readTrace().lines.length;
+      throw new CheckpointFormatError(
+        `run ${this.id} has no readable checkpoint: ${latest} ${latestProblem}, and ${RUN_FILES.previousCheckpoint} ${problemOf(error)}. ` +
+          `It cannot be resumed; its trace (${RUN_FILES.trace}, ${traceLines} iterations) and result stay readable, ` +
+          `and a new run of its objective starts afresh.`,
+      );
+    }
+  }
+
+  /** Removes a checkpoint.json that loadCheckpoint could not use, so the next checkpoint does not push the good previous one out. */
+  dropUnreadableCheckpoint(): void {
+    fs.rmSync(this.file("checkpoint"), { force: true });
   }
 
   writeResult(result: RunResult): void {
@@ -239,12 +278,32 @@ export class RunStore {
   }
 }
 
-function processIsAlive(pid: number): boolean {
+const NOT_A_CHECKPOINT = "is not a zoar checkpoint";
+
+function readCheckpointFile(file: string): Checkpoint {
+  const checkpoint = parseExact(fs.readFileSync(file, "utf8")) as Checkpoint;
+  if (checkpoint?.format !== "zoar-checkpoint/1") throw new CheckpointFormatError(NOT_A_CHECKPOINT);
+  return checkpoint;
+}
+
+/** "is missing", "is unreadable (Unterminated string in JSON at position 102995)". */
+function problemOf(error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code === "ENOENT") return "is missing";
+  const message = error instanceof Error ? error.message : String(error);
+  return message === NOT_A_CHECKPOINT ? message : `is unreadable (${message})`;
+}
+
+/** Whether process `pid` runs; a zombie (ended, not yet reaped, as orphans are in some containers) does not. */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return !/^State:\s*Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "latin1"));
+  } catch {
+    return true; // no /proc here: the signal test is all there is
   }
 }
 

@@ -1,6 +1,8 @@
 // trace.jsonl: one JSON line per iteration, only ever appended to. Lines are
 // written in small batches (one write call each), so a run killed mid-write
 // leaves at most one torn last line, which readers ignore and resume cuts off.
+// A line waits at most 50 ms: a run process that crashes or is killed loses
+// only the iterations of its last moments.
 import * as fs from "node:fs";
 import { numberOrNaN } from "./files";
 import type { TraceLine } from "./types";
@@ -16,7 +18,7 @@ export interface TraceBatching {
   ms: number;
 }
 
-const DEFAULT_BATCHING: TraceBatching = { lines: 64, ms: 250 };
+const DEFAULT_BATCHING: TraceBatching = { lines: 64, ms: 50 };
 
 export class TraceWriter {
   private readonly fd: number;

@@ -201,4 +201,6 @@ export interface RunStarted {
   resumed: boolean;
   provider: string | undefined;
   providerNote: string | undefined;
+  /** Set when a resume could not use checkpoint.json and continued from the previous checkpoint: what happened. */
+  checkpointFallback?: string;
 }

@@ -1,23 +1,26 @@
 /**
- * Run worker entry: runs one run's loop (loop.ts) off the host's thread, so
- * the VS Code extension host never blocks on the engine. The objective itself
- * runs one level further down, in the evaluator's own worker, so a hung
- * objective is terminated without taking this worker along. Bundled to
- * dist/run-worker.js; run from source through tsx in development.
+ * Run process entry: runs one run's loop (loop.ts) in a child process of its
+ * own (forked by controller.ts), so nothing an objective does - leaking
+ * memory, a native fault, a fatal signal - reaches the VS Code extension host
+ * or the `zoar` command. The objective itself runs one level further down, in
+ * the evaluator's worker thread, so a hung objective is terminated without
+ * taking this process along. Bundled to dist/run-worker.js; run from source
+ * through tsx in development.
  */
-import { parentPort, workerData } from "node:worker_threads";
 import { failureOutcome, type RunLoop, resumeRun, startRun } from "./loop";
-import type { RunCommand, RunWorkerMessage, RunWorkerStart } from "./messages";
+import type { RunCommand, RunProcessStart, RunWorkerMessage, RunWorkerStart } from "./messages";
 import { failedRunResult, type RunResult } from "./types";
 
-const start = workerData as RunWorkerStart;
-const port = parentPort!;
+/** How long a run whose host went away may take to write its checkpoint and result. */
+const ORPHAN_STOP_MS = 10_000;
+
 let loop: RunLoop | undefined;
+let finished = false;
 /** Commands that arrived while the objective was loading. */
 const early: RunCommand[] = [];
 
-function post(message: RunWorkerMessage): void {
-  port.postMessage(message);
+function post(message: RunWorkerMessage, then?: () => void): void {
+  if (process.connected) process.send!(message, undefined, undefined, then);
 }
 
 function apply(command: RunCommand): void {
@@ -38,28 +41,51 @@ function apply(command: RunCommand): void {
 }
 
 /** The result of a run that ended before its loop existed (the objective did not load, the folder was unusable). */
-function notStarted(error: unknown): RunResult {
+function notStarted(start: RunWorkerStart, error: unknown): RunResult {
   const { reason, error: record } = failureOutcome(error);
   return failedRunResult(record, { reason, runDir: start.mode === "resume" ? start.runDir : undefined });
 }
 
-async function main(): Promise<void> {
-  port.on("message", apply);
+/** The host is gone (killed, or it closed the channel): end the run cleanly, or at once while nothing is running yet. */
+function onHostGone(): void {
+  if (finished) return;
+  if (!loop) process.exit(1);
+  setTimeout(() => process.exit(1), ORPHAN_STOP_MS).unref();
+  loop.stop();
+}
+
+/** The last message: once it is sent, the channel closes and nothing keeps this process alive. */
+function finish(result: RunResult): void {
+  finished = true;
+  post({ type: "finished", result }, () => process.disconnect());
+}
+
+async function run(message: RunProcessStart): Promise<void> {
+  const { start, reportMemoryMs } = message;
+  if (reportMemoryMs) {
+    setInterval(() => post({ type: "memory", residentBytes: process.memoryUsage.rss() }), reportMemoryMs).unref();
+  }
   try {
     loop =
       start.mode === "start"
         ? await startRun(start.settings, start.options)
         : await resumeRun(start.runDir, { ...start.options, stop: start.stop });
   } catch (error) {
-    post({ type: "finished", result: notStarted(error) });
+    finish(notStarted(start, error));
     return;
   }
   loop.onProgress((progress) => post({ type: "progress", progress }));
   post({ type: "started", started: loop.started });
   for (const command of early.splice(0)) apply(command);
-  const result = await loop.run();
-  post({ type: "finished", result });
+  finish(await loop.run());
 }
 
-// Once the result is posted nothing keeps this thread alive, so it ends by itself.
-void main().finally(() => port.unref());
+process.on("disconnect", onHostGone);
+// Ctrl-C in a terminal reaches the whole process group: the host decides (it sends "stop").
+process.on("SIGINT", () => undefined);
+// Asked to end by someone else: stop cleanly, as the host's stop button does.
+process.on("SIGTERM", () => (loop ? loop.stop() : process.exit(1)));
+process.once("message", (first: RunProcessStart) => {
+  process.on("message", apply);
+  void run(first);
+});

@@ -11,10 +11,12 @@ import {
   checkRunRequest,
   compareRequests,
   defaultRequest,
+  memoryLimitOf,
   readSettings,
   runSettingsFor,
   runsFolderFor,
 } from "../../src/extension/settings";
+import { defaultMemoryLimitMB } from "../../src/run/memory-limit";
 import manifest from "../../package.json";
 
 type Property = { default?: unknown; enum?: string[]; items?: { enum?: string[] }; properties?: Record<string, unknown> };
@@ -39,6 +41,20 @@ describe("settings", () => {
     const { settings, problems } = readSettings((key) => properties[`zoar.${key}`]?.default);
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, DEFAULT_SETTINGS);
+  });
+
+  it("reads the memory limit per run: 0 is the documented default, too small a limit is replaced and reported", () => {
+    assert.equal(memoryLimitOf(DEFAULT_SETTINGS), defaultMemoryLimitMB());
+    assert.equal(defaultMemoryLimitMB(64 * 1024 ** 3), 8192, "at most 8 GB");
+    assert.equal(defaultMemoryLimitMB(8 * 1024 ** 3), 2048, "a quarter of the machine");
+    const good = readSettings((key) => (key === "memoryLimitMB" ? 2048 : undefined));
+    assert.deepEqual(good.problems, []);
+    assert.equal(memoryLimitOf(good.settings), 2048);
+    for (const bad of [64, 1.5, "1GB"]) {
+      const { settings, problems } = readSettings((key) => (key === "memoryLimitMB" ? bad : undefined));
+      assert.equal(settings.memoryLimitMB, 0);
+      assert.deepEqual(problems, [`zoar.memoryLimitMB must be 0 (the default) or an integer >= 128 (got ${JSON.stringify(bad)}); using 0`]);
+    }
   });
 
   it("replaces each bad value by its default and says so, keeping the good ones", () => {
