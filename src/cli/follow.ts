@@ -55,6 +55,6 @@ export function startAndFollow(settings: RunSettings, label = ""): Promise<Follo
 }
 
 /** Resumes the run in `runDir` and follows it like startAndFollow. */
-export function resumeAndFollow(runDir: string, stop: StopConditions | undefined): Promise<FollowedRun> {
-  return launchAndFollow((options) => RunController.resume(runDir, stop, options), "");
+export function resumeAndFollow(runDir: string, stop: StopConditions | undefined, queue?: string): Promise<FollowedRun> {
+  return launchAndFollow((options) => RunController.resume(runDir, stop, { ...options, queue }), "");
 }

@@ -4,11 +4,12 @@ import { DEFAULT_RUNS_DIR, resolveRunDir, RunStore } from "../run/store";
 import { type ExitStatus, UsageError } from "./exit";
 import { resumeAndFollow } from "./follow";
 import { reportRun } from "./report";
-import { addStopOptions, type StopFlags, stopConditionsFrom } from "./run-options";
+import { addStopOptions, QUEUE_OPTION_HELP, queueUrl, type StopFlags, stopConditionsFrom } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 
 interface ResumeFlags extends StopFlags, SaveFlags {
   runsDir: string;
+  queue?: string;
   json?: boolean;
 }
 
@@ -18,6 +19,7 @@ export function resumeCommand(exit: ExitStatus): Command {
     .argument("<run>", "run folder, or run id under --runs-dir");
   addStopOptions(command, "default: the run's own stop conditions; those given replace them");
   command.option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+  command.option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl);
   addSaveOptions(command);
   command.option("--json", "print the result as one JSON object on stdout");
   return command.action(async (run: string, flags: ResumeFlags) => {
@@ -33,7 +35,7 @@ export function resumeCommand(exit: ExitStatus): Command {
     if (holder !== undefined) throw new UsageError(`${run} is being run by process ${holder}`);
     const save = saveRequestFrom(flags, store.readConfig().objective.file);
     const stop = stopConditionsFrom(flags, false);
-    const { controller, ...followed } = await resumeAndFollow(runDir, Object.keys(stop).length > 0 ? stop : undefined);
+    const { controller, ...followed } = await resumeAndFollow(runDir, Object.keys(stop).length > 0 ? stop : undefined, flags.queue);
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { type OptimizerConfig, optimizerEntry, resolveConfig } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
+import { parseQueueUrl } from "../distributed/redis-url";
 import { DEFAULT_RUNS_DIR } from "../run/store";
 import type { RunSettings, StopConditions } from "../run/types";
 import { UsageError } from "./exit";
@@ -31,6 +32,7 @@ export interface EvaluationFlags {
   timeout?: number;
   nonFinite: NonFinitePolicy;
   runsDir: string;
+  queue?: string;
 }
 
 function seconds(raw: string): number {
@@ -38,6 +40,18 @@ function seconds(raw: string): number {
   if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`expected a number of seconds >= 0, got "${raw}".`);
   return value;
 }
+
+/** A redis:// or rediss:// URL, checked now; the message never repeats its password. */
+export function queueUrl(raw: string): string {
+  try {
+    parseQueueUrl(raw);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  return raw;
+}
+
+export const QUEUE_OPTION_HELP = "evaluate on zoar workers through this Redis queue: redis://[:password@]host:port or rediss://... (see zoar worker)";
 
 function seed(raw: string): number {
   const value = integer(0)(raw);
@@ -59,7 +73,8 @@ export function addEvaluationOptions(command: Command): Command {
     .option("--provider <name>", "ONNX execution provider: auto, cpu, cuda", oneOf(["auto", "cpu", "cuda"]))
     .option("--timeout <seconds>", "limit per batch of evaluations, 0 for none (default 60)", seconds)
     .option("--non-finite <policy>", "a NaN or infinite value: fail, or skip the query", oneOf(["fail", "skip"]), "fail")
-    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR)
+    .option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl);
 }
 
 /** The stop conditions given; with `withDefault`, iterations default to DEFAULT_ITERATIONS when nothing bounds the run. */
@@ -80,8 +95,8 @@ function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
 }
 
 /** How a run evaluates and where it is stored, from the flags every running command shares. */
-export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir"> {
-  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir };
+export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir" | "queue"> {
+  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir, ...(flags.queue ? { queue: flags.queue } : {}) };
 }
 
 /** The objective file, absolute; a usage error when it does not exist. */

@@ -10,7 +10,7 @@ import * as readline from "node:readline";
 import type { Readable } from "node:stream";
 import { findWorkerEntry, workerExecArgv } from "../objective/workerEntry";
 import { type ResourceLimits, Worker } from "node:worker_threads";
-import type { LoopOptions } from "./loop";
+import type { LoopOptions, ResumeOptions } from "./loop";
 import type { RunCommand, RunWorkerMessage, RunWorkerStart } from "./messages";
 import { DEFAULT_RUNS_DIR, newRunId, RunStore } from "./store";
 import { failedRunResult, type RunProgress, type RunResult, type RunSettings, type RunStarted, type RunState, type StopConditions } from "./types";
@@ -73,10 +73,10 @@ export class RunController {
     return new RunController({ mode: "start", settings: { ...settings, runDir }, options: loopOptions(options) }, runDir, options);
   }
 
-  /** Resumes the run in `runDir` from its checkpoint; `stop` replaces its stop conditions one by one. */
-  static resume(runDir: string, stop?: StopConditions, options: RunControllerOptions = {}): RunController {
+  /** Resumes the run in `runDir` from its checkpoint; `stop` replaces its stop conditions one by one; `queue` as in RunSettings. */
+  static resume(runDir: string, stop?: StopConditions, options: RunControllerOptions & Pick<ResumeOptions, "queue"> = {}): RunController {
     const dir = path.resolve(runDir);
-    return new RunController({ mode: "resume", runDir: dir, stop, options: loopOptions(options) }, dir, options);
+    return new RunController({ mode: "resume", runDir: dir, stop, queue: options.queue, options: loopOptions(options) }, dir, options);
   }
 
   private constructor(start: RunWorkerStart, runDir: string, options: RunControllerOptions) {

@@ -5,7 +5,7 @@ import type { RunProgress, RunResult, RunSettings, RunStarted, StopConditions } 
 /** workerData of the run worker: start a new run, or resume one from its folder. */
 export type RunWorkerStart =
   | { mode: "start"; settings: RunSettings; options: LoopOptions }
-  | { mode: "resume"; runDir: string; stop: StopConditions | undefined; options: LoopOptions };
+  | { mode: "resume"; runDir: string; stop: StopConditions | undefined; queue?: string; options: LoopOptions };
 
 /** Host -> worker. */
 export type RunCommand = { type: "pause" } | { type: "resume" } | { type: "step" } | { type: "stop" };

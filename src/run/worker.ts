@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     loop =
       start.mode === "start"
         ? await startRun(start.settings, start.options)
-        : await resumeRun(start.runDir, { ...start.options, stop: start.stop });
+        : await resumeRun(start.runDir, { ...start.options, stop: start.stop, queue: start.queue });
   } catch (error) {
     post({ type: "finished", result: notStarted(error) });
     return;
