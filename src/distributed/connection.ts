@@ -20,14 +20,18 @@ export async function connect(address: QueueAddress): Promise<Redis> {
     maxRetriesPerRequest: null,
     retryStrategy: () => RECONNECT_EVERY_MS,
   });
-  client.on("error", () => undefined); // reported through connect() and the commands themselves
+  // connect() itself only says "Connection is closed."; the cause comes as an error event.
+  let cause: unknown;
+  client.on("error", (error) => (cause ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     client.disconnect();
-    throw new QueueConnectionError(`cannot reach the queue at ${address.display}: ${messageOf(error)}`);
+    throw new QueueConnectionError(`cannot reach the queue at ${address.display}: ${messageOf(cause ?? error)}`);
   }
+  client.removeAllListeners("error");
+  client.on("error", () => undefined); // later errors surface through the commands and the close event
   return client;
 }
 

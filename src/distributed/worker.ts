@@ -94,6 +94,7 @@ export class QueueWorker {
   private readonly runsTimer: NodeJS.Timeout;
   private readonly worker: Worker<QueryJob, string | null>;
   private connectionDown = false;
+  private lastError: unknown;
   private stopping: Promise<void> | undefined;
 
   static async start(options: QueueWorkerOptions): Promise<QueueWorker> {
@@ -136,8 +137,10 @@ export class QueueWorker {
       stalledInterval: STALLED_INTERVAL_MS,
       maxStalledCount: MAX_STALLED,
     });
-    this.worker.on("error", (error) => this.onConnectionError(error));
-    this.worker.on("ready", () => this.onConnected());
+    this.worker.on("error", () => undefined); // BullMQ reconnects by itself; our own connection tells the story
+    client.on("error", (error) => (this.lastError = error));
+    client.on("close", () => this.onConnectionLost());
+    client.on("ready", () => this.onConnected());
     this.runsTimer = setInterval(() => void this.explainOtherRuns(), RUNS_CHECK_MS);
     this.runsTimer.unref();
     void this.explainOtherRuns();
@@ -243,10 +246,11 @@ export class QueueWorker {
     }
   }
 
-  private onConnectionError(error: unknown): void {
+  private onConnectionLost(): void {
     if (this.connectionDown || this.stopping) return;
     this.connectionDown = true;
-    this.log(`zoar worker: lost the queue at ${this.address.display} (${messageOf(error)}); reconnecting`);
+    const cause = this.lastError === undefined ? "" : ` (${messageOf(this.lastError)})`;
+    this.log(`zoar worker: lost the queue at ${this.address.display}${cause}; reconnecting`);
   }
 
   private onConnected(): void {
