@@ -1,7 +1,7 @@
 // Progress of a run on stderr: a live bar on a terminal, plain lines (at most
 // one a second) when stderr is a file or a pipe.
 import { SingleBar } from "cli-progress";
-import type { EvaluatorStatus } from "../objective/batch-evaluator";
+import { describeEvaluator } from "../objective/batch-evaluator";
 import type { RunProgress, RunStarted } from "../run/types";
 import { displayPath, formatDuration, formatRate, formatValue } from "./format";
 
@@ -23,12 +23,6 @@ function describeStart(info: RunStarted, label: string): string {
   if (info.provider) lines.push(`ONNX provider: ${info.provider}${info.providerNote ? ` (${info.providerNote})` : ""}`);
   if (info.evaluator) lines.push(`evaluator: ${describeEvaluator(info.evaluator)}`);
   return lines.join("\n");
-}
-
-/** `queue redis://host:port, 6 workers` */
-export function describeEvaluator(status: EvaluatorStatus): string {
-  if (status.workers === undefined) return status.label;
-  return `${status.label}, ${status.workers} worker${status.workers === 1 ? "" : "s"}`;
 }
 
 /** A line when a queued run starts or stops waiting for workers (nothing for local runs). */

@@ -43,5 +43,5 @@ export function parseQueueUrl(raw: string): QueueAddress {
 
 /** `raw` with any user and password removed, for messages about a URL that may not even parse. */
 export function redactQueueUrl(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, "$1");
 }

@@ -23,3 +23,9 @@ export interface BatchEvaluator {
   /** Calls `listener` when status() changes (workers come and go); returns the function that stops listening. */
   onStatusChange?(listener: () => void): () => void;
 }
+
+/** `queue redis://host:port, 6 workers`, or the label alone for local evaluation. */
+export function describeEvaluator(status: EvaluatorStatus): string {
+  if (status.workers === undefined) return status.label;
+  return `${status.label}, ${status.workers} worker${status.workers === 1 ? "" : "s"}`;
+}
