@@ -41,12 +41,15 @@ function seconds(raw: string): number {
   return value;
 }
 
-/** A redis:// or rediss:// URL, checked now; the message never repeats its password. */
+/**
+ * A redis:// or rediss:// URL, checked now. A UsageError rather than
+ * commander's InvalidArgumentError: commander would repeat the argument, password and all.
+ */
 export function queueUrl(raw: string): string {
   try {
     parseQueueUrl(raw);
   } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(`--queue: ${error instanceof Error ? error.message : String(error)}`);
   }
   return raw;
 }

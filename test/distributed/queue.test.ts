@@ -168,6 +168,10 @@ describe("distributed evaluation (zoar worker, --queue) on a real redis-server",
     assert.notEqual(worker.code, 0, explain(worker));
     assert.match(worker.stderr, new RegExp(`cannot reach the queue at redis://127\\.0\\.0\\.1:${port}`));
     assert.ok(!(worker.stdout + worker.stderr).includes("hunter2"), explain(worker));
+    const usage = await runCli(["run", bowl, "--queue", "http://:hunter2@127.0.0.1:1"], temporary.dir);
+    assert.equal(usage.code, 2, explain(usage));
+    assert.match(usage.stderr, /zoar: --queue: unsupported queue URL scheme "http:"/);
+    assert.ok(!(usage.stdout + usage.stderr).includes("hunter2"), explain(usage));
   });
 
   it("works with a password; the password appears in no output, trace, config or result", async () => {
