@@ -8,7 +8,9 @@
  * - overhead per job with a trivial objective: one-query batches, p50 and
  *   p90 (goal p50 < 3 ms on loopback), and a K = 16 batch;
  * - recovery after the worker holding a job is killed with SIGKILL: how long
- *   after the kill the job is done elsewhere, the objective's own time taken off.
+ *   after the kill the job is done elsewhere, the objective's own time taken off;
+ * - the payload: writing an iteration's whole batch (K x d float64s) and
+ *   reading it back, against theta alone (d float64s), for growing d.
  *
  *   flock /tmp/zoar-heavy.lock npx tsx bench/distributed.ts
  *
@@ -18,6 +20,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Redis } from "ioredis";
 import { QueueEvaluator } from "../src/distributed/queue-evaluator";
 import { startRedis } from "../test/distributed/redis-server";
 
@@ -31,6 +34,8 @@ const OVERHEAD_BATCHES = 40;
 const RECOVERY_SLEEP_MS = 500;
 const RECOVERY_TRIALS = 3;
 const DIMENSION = 10;
+const PAYLOAD_DIMENSIONS = [100, 10_000, 1_000_000];
+const PAYLOAD_ROUNDS = 5;
 
 const OBJECTIVE = `import { defineObjective } from "zoar";
 import * as fs from "node:fs";
@@ -171,6 +176,28 @@ async function main(): Promise<void> {
       console.log(`recovery ${trial + 1}: the job was done elsewhere ${round(recoveries[trial] / 1000)} s after the kill (objective time excluded)`);
     }
 
+    // Payload: one SET and one GET of the batch, against the same for theta alone.
+    const client = new Redis(redis.url);
+    const payload: { dimension: number; batchMB: number; batchMs: number; thetaMs: number }[] = [];
+    const roundTrip = async (floats: number) => {
+      const buffer = Buffer.alloc(floats * 8, 1);
+      const times: number[] = [];
+      for (let round = 0; round < PAYLOAD_ROUNDS; round++) {
+        const start = performance.now();
+        await client.set("zoar:bench:payload", buffer);
+        await client.getBuffer("zoar:bench:payload");
+        times.push(performance.now() - start);
+      }
+      return median(times);
+    };
+    for (const dimension of PAYLOAD_DIMENSIONS) {
+      const row = { dimension, batchMB: round((K * dimension * 8) / 1e6, 3), batchMs: round(await roundTrip(K * dimension)), thetaMs: round(await roundTrip(dimension)) };
+      payload.push(row);
+      console.log(`payload d = ${dimension}: batch ${row.batchMB} MB ${row.batchMs} ms, theta alone ${row.thetaMs} ms (write + one read)`);
+    }
+    await client.del("zoar:bench:payload");
+    client.disconnect();
+
     const eight = throughput.find((row) => row.workers === 8)!;
     const result = {
       benchmark: "distributed",
@@ -186,6 +213,7 @@ async function main(): Promise<void> {
       overheadGoal: "p50 < 3 ms",
       meetsOverheadGoal: overhead.p50Ms < 3,
       recoverySeconds: { trials: recoveries.map((ms) => round(ms / 1000)), median: round(median(recoveries) / 1000) },
+      payloadK16: payload,
       machine: {
         cpu: os.cpus()[0]?.model ?? "unknown",
         cores: os.cpus().length,
