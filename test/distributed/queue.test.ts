@@ -229,6 +229,30 @@ describe("distributed evaluation (zoar worker, --queue) on a real redis-server",
     assert.deepEqual(await leftovers(redis.url), []);
   });
 
+  it("a worker stopped with SIGTERM finishes its job first; another worker carries the run on with the same values", async () => {
+    redis = await startRedis();
+    const args = ["--iterations", "3", "--seed", "5", "--lr", "0.02", "--json"];
+    await withEnv({ ZOAR_TEST_SLEEP_MS: "150" }, async () => {
+      const leaving = await startWorker(bowl, redis!.url, temporary.dir);
+      const dir = runsDir("queued");
+      const run = await startCli(["run", bowl, ...args, "--runs-dir", dir, "--queue", redis!.url], temporary.dir);
+      await waitFor(() => /jobs done|connected/.test(leaving.output()) && listRuns(dir).length === 1, 60_000, "the run to start");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      leaving.kill("SIGTERM");
+      const left = await leaving.outcome;
+      assert.equal(left.code, 0, leaving.output());
+      assert.match(leaving.output(), /SIGTERM: finishing the jobs in progress/);
+      assert.ok(Number(/stopped; jobs done (\d+), failures 0/.exec(leaving.output())?.[1]) >= 1, leaving.output());
+      const staying = await startWorker(bowl, redis!.url, temporary.dir);
+      const queued = await run.outcome;
+      assert.equal(queued.code, 0, explain(queued));
+      staying.kill("SIGTERM");
+      await staying.outcome;
+      const local = await localRun(bowl, args);
+      assert.deepEqual(traceOf(onlyRunDir(dir)), traceOf(local.runDir));
+    });
+  });
+
   it("stops with a valid checkpoint when Redis is lost mid-run, and `zoar resume --queue` continues once it is back", async () => {
     redis = await startRedis();
     const port = redis.port;
