@@ -44,6 +44,8 @@ export const STALLED_INTERVAL_MS = 1000;
 const MAX_STALLED = 5;
 /** How often the active runs are read, to explain the runs this worker does not serve. */
 const RUNS_CHECK_MS = 2000;
+/** How often the count of jobs done is printed, when it changed. */
+const SUMMARY_EVERY_MS = 10_000;
 /** Iterations whose points are kept: a worker may hold jobs of a few sessions at once. */
 const CACHED_ITERATIONS = 8;
 
@@ -92,6 +94,8 @@ export class QueueWorker {
   private readonly points = new Map<string, Promise<Float64Array | undefined>>();
   private readonly explained = new Set<string>();
   private readonly runsTimer: NodeJS.Timeout;
+  private readonly summaryTimer: NodeJS.Timeout;
+  private summarized = "";
   private readonly worker: Worker<QueryJob, string | null>;
   private connectionDown = false;
   private lastError: unknown;
@@ -143,6 +147,8 @@ export class QueueWorker {
     client.on("ready", () => this.onConnected());
     this.runsTimer = setInterval(() => void this.explainOtherRuns(), RUNS_CHECK_MS);
     this.runsTimer.unref();
+    this.summaryTimer = setInterval(() => this.printSummary(), SUMMARY_EVERY_MS);
+    this.summaryTimer.unref();
     void this.explainOtherRuns();
   }
 
@@ -158,6 +164,7 @@ export class QueueWorker {
   stop(force = false): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.runsTimer);
+      clearInterval(this.summaryTimer);
       await this.worker.close(force);
       await Promise.all(this.slots.map((slot) => slot.close()));
       this.client.disconnect();
@@ -168,6 +175,13 @@ export class QueueWorker {
 
   summary(): string {
     return `jobs done ${this.done}, failures ${this.failed}`;
+  }
+
+  private printSummary(): void {
+    const summary = this.summary();
+    if (summary === this.summarized) return;
+    this.summarized = summary;
+    this.log(`zoar worker: ${summary}`);
   }
 
   private async process(job: Job<QueryJob, string | null>): Promise<string | null> {
@@ -194,7 +208,6 @@ export class QueueWorker {
       this.log(`zoar worker: run ${data.run}: ${new ObjectiveError(result.failure, this.objectiveFile).message}`);
     } else {
       this.done++;
-      if (this.done % 1000 === 0) this.log(`zoar worker: ${this.summary()}`);
     }
     return written === 1 ? encoded : null;
   }
