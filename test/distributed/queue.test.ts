@@ -122,7 +122,7 @@ describe("distributed evaluation (zoar worker, --queue) on a real redis-server",
       assert.equal(stopped.code, 0, worker.output());
       assert.match(worker.output(), /zoar worker: stopped; jobs done \d+, failures 0/);
     }
-    const done = workers.map((worker) => Number(/jobs done (\d+)/.exec(worker.output())![1]));
+    const done = workers.map((worker) => Number(/stopped; jobs done (\d+)/.exec(worker.output())![1]));
     assert.ok(done.reduce((a, b) => a + b) >= 12 * 2, `jobs done: ${done.join(", ")}`);
   });
 
