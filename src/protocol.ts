@@ -294,6 +294,8 @@ export interface RunHeader {
   /** ONNX provider the objective runs on ("CPU", "CUDA"), null for plain TypeScript objectives. */
   provider: string | null;
   stop: StopSettings;
+  /** Who evaluates the queries: "queue redis://host:port, 6 workers", or "waiting for workers on ..."; absent: locally. */
+  evaluator?: string;
 }
 
 /** What the history-buffer inspector shows of the selected run's optimizer. */

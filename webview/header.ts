@@ -19,6 +19,7 @@ const FIGURES: Figure[] = [
   { id: "best-value", label: "Best value" },
   { id: "run-elapsed", label: "Elapsed" },
   { id: "evaluations-per-second", label: "Evaluations/s" },
+  { id: "run-evaluator", label: "Evaluator" },
 ];
 
 export class RunHeaderView {
@@ -53,6 +54,7 @@ export class RunHeaderView {
     show("best-value", formatValue(header?.bestValue));
     show("run-elapsed", formatDuration(header?.elapsedMs));
     show("evaluations-per-second", formatRate(header?.evaluationsPerSecond));
+    show("run-evaluator", header ? (header.evaluator ?? "local") : DASH);
 
     const fraction = header ? progressFraction(header) : null;
     this.progress.hidden = fraction === null;

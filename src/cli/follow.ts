@@ -62,6 +62,6 @@ export function startAndFollow(settings: RunSettings, label = "", host: RunContr
 }
 
 /** Resumes the run in `runDir` and follows it like startAndFollow. */
-export function resumeAndFollow(runDir: string, stop: StopConditions | undefined, host: RunControllerOptions = {}): Promise<FollowedRun> {
+export function resumeAndFollow(runDir: string, stop: StopConditions | undefined, host: RunControllerOptions & { queue?: string } = {}): Promise<FollowedRun> {
   return launchAndFollow((options) => RunController.resume(runDir, stop, options), "", host);
 }

@@ -8,6 +8,7 @@ import { resumeCommand } from "./resume";
 import { runCommand } from "./run";
 import { runsCommand } from "./runs";
 import { showCommand } from "./show";
+import { workerCommand } from "./worker";
 
 /** Exit codes: 0 done, 1 the objective failed, 2 usage error, 130 stopped by Ctrl-C (see exit.ts). */
 export { EXIT_USAGE };
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(showCommand());
   program.addCommand(newCommand());
   program.addCommand(benchCommand());
+  program.addCommand(workerCommand());
   for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride().showHelpAfterError("(run with --help for usage)");
   }

@@ -1,6 +1,7 @@
 // Progress of a run on stderr: a live bar on a terminal, plain lines (at most
 // one a second) when stderr is a file or a pipe.
 import { SingleBar } from "cli-progress";
+import { describeEvaluator } from "../objective/batch-evaluator";
 import type { RunProgress, RunStarted } from "../run/types";
 import { displayPath, formatDuration, formatRate, formatValue } from "./format";
 
@@ -20,7 +21,21 @@ function describeStart(info: RunStarted, label: string): string {
   const what = `${config.optimizer} on "${config.objective.name}" (${config.objective.dimension} parameters, seed ${config.seed})`;
   const lines = [`${label}${info.resumed ? `resuming at iteration ${info.iteration}: ` : "running "}${what} -> ${displayPath(info.runDir)}`];
   if (info.provider) lines.push(`ONNX provider: ${info.provider}${info.providerNote ? ` (${info.providerNote})` : ""}`);
+  if (info.evaluator) lines.push(`evaluator: ${describeEvaluator(info.evaluator)}`);
   return lines.join("\n");
+}
+
+/** A line when a queued run starts or stops waiting for workers (nothing for local runs). */
+class WaitingNotes {
+  private waiting = false;
+
+  change(progress: RunProgress): string | undefined {
+    const status = progress.evaluator;
+    const waiting = status?.waitingForWorkers === true && progress.state !== "finished";
+    if (status === undefined || waiting === this.waiting) return undefined;
+    this.waiting = waiting;
+    return waiting ? `waiting for workers on ${status.label.replace(/^queue /, "")} (start one: zoar worker <objective> --queue <url>)` : `evaluator: ${describeEvaluator(status)}`;
+  }
 }
 
 function describeLimit(progress: RunProgress): string {
@@ -31,6 +46,7 @@ function describeLimit(progress: RunProgress): string {
 class PlainLines implements ProgressView {
   private lastLineAt = -Infinity;
   private lastIteration = -1;
+  private readonly waiting = new WaitingNotes();
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -44,6 +60,8 @@ class PlainLines implements ProgressView {
   }
 
   update(progress: RunProgress): void {
+    const waiting = this.waiting.change(progress);
+    if (waiting) this.stream.write(`${this.label}${waiting}\n`);
     const now = performance.now();
     if (progress.iteration === this.lastIteration) return;
     if (now - this.lastLineAt < this.intervalMs && progress.state !== "finished") return;
@@ -67,6 +85,7 @@ class PlainLines implements ProgressView {
 class TerminalBar implements ProgressView {
   private bar: SingleBar | undefined;
   private startIteration = 0;
+  private readonly waiting = new WaitingNotes();
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -79,6 +98,8 @@ class TerminalBar implements ProgressView {
   }
 
   update(progress: RunProgress): void {
+    const waiting = this.waiting.change(progress);
+    if (waiting) this.note(`${this.label}${waiting}`);
     if (!this.bar && progress.iteration === this.startIteration) return; // nothing measured yet
     const payload = {
       label: this.label,

@@ -4,11 +4,12 @@ import { DEFAULT_RUNS_DIR, resolveRunDir, RunStore } from "../run/store";
 import { EXIT_FAILED, type ExitStatus, UsageError } from "./exit";
 import { resumeAndFollow } from "./follow";
 import { reportRun } from "./report";
-import { addMemoryLimitOption, addStopOptions, type MemoryLimitFlags, memoryLimitFrom, type StopFlags, stopConditionsFrom } from "./run-options";
+import { addMemoryLimitOption, addStopOptions, type MemoryLimitFlags, memoryLimitFrom, QUEUE_OPTION_HELP, queueUrl, type StopFlags, stopConditionsFrom } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 
 interface ResumeFlags extends StopFlags, SaveFlags, MemoryLimitFlags {
   runsDir: string;
+  queue?: string;
   json?: boolean;
 }
 
@@ -19,6 +20,7 @@ export function resumeCommand(exit: ExitStatus): Command {
   addStopOptions(command, "default: the run's own stop conditions; those given replace them");
   command.option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
   addMemoryLimitOption(command);
+  command.option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl);
   addSaveOptions(command);
   command.option("--json", "print the result as one JSON object on stdout");
   return command.action(async (run: string, flags: ResumeFlags) => {
@@ -41,7 +43,8 @@ export function resumeCommand(exit: ExitStatus): Command {
     }
     const save = saveRequestFrom(flags, store.readConfig().objective.file);
     const stop = stopConditionsFrom(flags, false);
-    const { controller, ...followed } = await resumeAndFollow(runDir, Object.keys(stop).length > 0 ? stop : undefined, memoryLimitFrom(flags));
+    const stopConditions = Object.keys(stop).length > 0 ? stop : undefined;
+    const { controller, ...followed } = await resumeAndFollow(runDir, stopConditions, { ...memoryLimitFrom(flags), queue: flags.queue });
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

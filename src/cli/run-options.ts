@@ -8,6 +8,7 @@ import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import type { RunControllerOptions } from "../run/controller";
 import { defaultMemoryLimitMB, MIN_MEMORY_LIMIT_MB } from "../run/memory-limit";
+import { parseQueueUrl } from "../distributed/redis-url";
 import { DEFAULT_RUNS_DIR } from "../run/store";
 import type { RunSettings, StopConditions } from "../run/types";
 import { UsageError } from "./exit";
@@ -33,6 +34,7 @@ export interface EvaluationFlags {
   timeout?: number;
   nonFinite: NonFinitePolicy;
   runsDir: string;
+  queue?: string;
 }
 
 function seconds(raw: string): number {
@@ -40,6 +42,21 @@ function seconds(raw: string): number {
   if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`expected a number of seconds >= 0, got "${raw}".`);
   return value;
 }
+
+/**
+ * A redis:// or rediss:// URL, checked now. A UsageError rather than
+ * commander's InvalidArgumentError: commander would repeat the argument, password and all.
+ */
+export function queueUrl(raw: string): string {
+  try {
+    parseQueueUrl(raw);
+  } catch (error) {
+    throw new UsageError(`--queue: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return raw;
+}
+
+export const QUEUE_OPTION_HELP = "evaluate on zoar workers through this Redis queue: redis://[:password@]host:port or rediss://... (see zoar worker)";
 
 function seed(raw: string): number {
   const value = integer(0)(raw);
@@ -61,7 +78,8 @@ export function addEvaluationOptions(command: Command): Command {
     .option("--provider <name>", "ONNX execution provider: auto, cpu, cuda", oneOf(["auto", "cpu", "cuda"]))
     .option("--timeout <seconds>", "limit per batch of evaluations, 0 for none (default 60)", seconds)
     .option("--non-finite <policy>", "a NaN or infinite value: fail, or skip the query", oneOf(["fail", "skip"]), "fail")
-    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR)
+    .option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl);
 }
 
 /** The stop conditions given; with `withDefault`, iterations default to DEFAULT_ITERATIONS when nothing bounds the run. */
@@ -82,8 +100,8 @@ function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
 }
 
 /** How a run evaluates and where it is stored, from the flags every running command shares. */
-export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir"> {
-  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir };
+export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir" | "queue"> {
+  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir, ...(flags.queue ? { queue: flags.queue } : {}) };
 }
 
 /** The objective file, absolute; a usage error when it does not exist. */

@@ -3,6 +3,7 @@
 // the optimizer's inspection becomes the history-buffer inspector's data.
 // Pure functions, no vscode import.
 import type { Inspection, SearchInspection } from "../engine";
+import { describeEvaluator, type EvaluatorStatus } from "../objective/batch-evaluator";
 import type { InspectionSummary, RunConfig, RunProgress, RunResult, RunState, StopConditions, StopReason, TraceLine } from "../run/types";
 import { type InspectorData, type RunHeader, type RunStatus, type SearchData, type StopSettings, type WireNumber, toWireNumber } from "../protocol";
 import type { TracePoint } from "./decimate";
@@ -88,7 +89,13 @@ export function progressHeader(previous: RunHeader, progress: RunProgress): RunH
     bestValue: toWireNumber(progress.best),
     elapsedMs: progress.elapsedMs,
     evaluationsPerSecond: toWireNumber(progress.evaluationsPerSecond),
+    ...(progress.evaluator ? { evaluator: evaluatorLabel(progress.evaluator) } : {}),
   };
+}
+
+/** "queue redis://host:port, 6 workers", or "waiting for workers on redis://host:port". */
+export function evaluatorLabel(status: EvaluatorStatus): string {
+  return status.waitingForWorkers ? `waiting for workers on ${status.label.replace(/^queue /, "")}` : describeEvaluator(status);
 }
 
 /** The header once the run has ended. */

@@ -7,6 +7,7 @@ import { ConfigError, type OptimizerConfig, optimizerEntry, optimizerNames, reso
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import { defaultMemoryLimitMB, MIN_MEMORY_LIMIT_MB } from "../run/memory-limit";
+import { parseQueueUrl, redactQueueUrl } from "../distributed/redis-url";
 import type { RunSettings, StopConditions } from "../run/types";
 import {
   type HyperparameterKey,
@@ -45,6 +46,8 @@ export interface ZoarSettings {
   /** Optimizers "Compare Optimizers" offers checked. */
   compareOptimizers: string[];
   codeLens: boolean;
+  /** redis:// or rediss:// URL of the queue zoar workers serve; "" evaluates locally. */
+  queue: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<ZoarSettings> = Object.freeze({
@@ -63,6 +66,7 @@ export const DEFAULT_SETTINGS: Readonly<ZoarSettings> = Object.freeze({
   paramsLocation: "besideObjective",
   compareOptimizers: ["vanilla", "zoar", "radazo"],
   codeLens: true,
+  queue: "",
 });
 
 /** Setting names under `zoar.`, as the manifest declares them. */
@@ -81,6 +85,7 @@ export const SETTING_KEYS: Readonly<Record<keyof ZoarSettings, string>> = Object
   paramsLocation: "paramsLocation",
   compareOptimizers: "compare.optimizers",
   codeLens: "codeLens.enabled",
+  queue: "queue",
 });
 
 export interface SettingsReading {
@@ -117,7 +122,25 @@ export function readSettings(get: (key: string) => unknown): SettingsReading {
   take("compareOptimizers", (x) => Array.isArray(x) && x.every((name) => names.includes(name as string)), `a list of ${names.join(", ")}`);
   take("codeLens", (x) => typeof x === "boolean", "true or false");
   settings.hyperparameters = readHyperparameters(get(SETTING_KEYS.hyperparameters), problems);
+  settings.queue = readQueue(get(SETTING_KEYS.queue), problems);
   return { settings, problems };
+}
+
+/** The queue URL, checked; the report of a bad one never repeats its password. */
+function readQueue(raw: unknown, problems: string[]): string {
+  if (raw === undefined || raw === null || raw === "") return "";
+  if (typeof raw !== "string") {
+    problems.push(`zoar.queue must be a redis:// or rediss:// URL, or empty (got ${typeof raw}); evaluating locally`);
+    return "";
+  }
+  try {
+    parseQueueUrl(raw);
+    return raw.trim();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    problems.push(`zoar.queue ${JSON.stringify(redactQueueUrl(raw))}: ${why}; evaluating locally`);
+    return "";
+  }
 }
 
 /** The hyperparameter overrides that pass the form's own checks; the others are reported and left out. */
@@ -224,6 +247,7 @@ export function runSettingsFor(request: RunRequest, context: { objectiveFile: st
     provider: settings.onnxProvider,
     runsDir: path.dirname(runDir),
     runDir,
+    ...(settings.queue ? { queue: settings.queue } : {}),
   };
 }
 

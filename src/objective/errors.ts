@@ -37,6 +37,8 @@ export class ObjectiveError extends Error {
   readonly iteration?: number;
   readonly query?: number;
   readonly userStack?: string;
+  /** The facts this error was made from, so it can be rebuilt elsewhere (a queue worker reports them to the run). */
+  readonly failure: ObjectiveFailure;
 
   /**
    * @param objectiveFile the objective being run; paths in the message are shown relative to its folder
@@ -51,6 +53,7 @@ export class ObjectiveError extends Error {
     this.iteration = failure.iteration;
     this.query = failure.query;
     this.userStack = failure.userStack;
+    this.failure = { ...failure };
   }
 
   /** The error for calls made after this one stopped the evaluator: same facts, a message saying so. */

@@ -114,7 +114,11 @@ export class ObjectiveEvaluator {
 
   /** Compiles the objective, starts its worker, and resolves once it is loaded (setup() and models included). */
   static async open(file: string, options: ObjectiveEvaluatorOptions = {}): Promise<ObjectiveEvaluator> {
-    const compiled = await compileObjective(file, options);
+    return ObjectiveEvaluator.load(await compileObjective(file, options), options);
+  }
+
+  /** Starts a worker for an objective compiled before (a queue worker compiles once and loads it as often as it needs). */
+  static async load(compiled: CompiledObjective, options: ObjectiveEvaluatorOptions = {}): Promise<ObjectiveEvaluator> {
     const evaluator = new ObjectiveEvaluator(compiled, options);
     try {
       await evaluator.load();

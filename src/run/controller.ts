@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import type { Readable } from "node:stream";
 import { findWorkerEntry, workerExecArgv } from "../objective/workerEntry";
-import type { LoopOptions } from "./loop";
+import type { LoopOptions, ResumeOptions } from "./loop";
 import { canReadResidentMemory, defaultMemoryLimitMB, formatMegabytes, MEMORY_POLL_MS, MemoryWatch } from "./memory-limit";
 import type { RunCommand, RunProcessStart, RunWorkerMessage, RunWorkerStart } from "./messages";
 import { DEFAULT_RUNS_DIR, newRunId, RunStore } from "./store";
@@ -100,10 +100,10 @@ export class RunController {
     return new RunController(start, runDir, path.resolve(settings.objectiveFile), options);
   }
 
-  /** Resumes the run in `runDir` from its checkpoint; `stop` replaces its stop conditions one by one. */
-  static resume(runDir: string, stop?: StopConditions, options: RunControllerOptions = {}): RunController {
+  /** Resumes the run in `runDir` from its checkpoint; `stop` replaces its stop conditions one by one; `queue` as in RunSettings. */
+  static resume(runDir: string, stop?: StopConditions, options: RunControllerOptions & Pick<ResumeOptions, "queue"> = {}): RunController {
     const dir = path.resolve(runDir);
-    return new RunController({ mode: "resume", runDir: dir, stop, options: loopOptions(options) }, dir, undefined, options);
+    return new RunController({ mode: "resume", runDir: dir, stop, queue: options.queue, options: loopOptions(options) }, dir, undefined, options);
   }
 
   private constructor(start: RunWorkerStart, runDir: string, objectiveFile: string | undefined, options: RunControllerOptions) {

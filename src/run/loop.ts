@@ -18,8 +18,10 @@ import {
   type TellResult,
 } from "../engine";
 import { ObjectiveError } from "../objective/errors";
-import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
+import type { BatchEvaluator } from "../objective/batch-evaluator";
+import { type ObjectiveEvaluatorOptions } from "../objective/evaluator";
 import { ActiveClock } from "./clock";
+import { openEvaluator } from "./open-evaluator";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
 import { fillSkippedValues } from "./skipped-values";
 import { checkStopConditions, stopBeforeIteration, remaining, type RunPosition } from "./stop";
@@ -51,6 +53,8 @@ export interface LoopOptions {
 export interface ResumeOptions extends LoopOptions {
   /** Stop conditions that replace the run's own, one by one (e.g. more iterations). */
   stop?: StopConditions;
+  /** Evaluate through this Redis queue (see RunSettings.queue); default: locally. */
+  queue?: string;
 }
 
 interface Outcome {
@@ -62,7 +66,7 @@ interface Outcome {
 interface LoopParts {
   store: RunStore;
   config: RunConfig;
-  evaluator: ObjectiveEvaluator;
+  evaluator: BatchEvaluator;
   optimizer: Optimizer;
   clock: ActiveClock;
   lastMeasured: MeasuredPoint | null;
@@ -75,7 +79,7 @@ export class RunLoop {
   readonly started: RunStarted;
   private readonly store: RunStore;
   private readonly config: RunConfig;
-  private readonly evaluator: ObjectiveEvaluator;
+  private readonly evaluator: BatchEvaluator;
   private readonly optimizer: Optimizer;
   private readonly clock: ActiveClock;
   private readonly rowsPerIteration: number;
@@ -124,7 +128,10 @@ export class RunLoop {
       provider: info.provider,
       providerNote: info.providerNote,
       ...(parts.checkpointFallback ? { checkpointFallback: parts.checkpointFallback } : {}),
+      ...(this.evaluator.status ? { evaluator: this.evaluator.status() } : {}),
     };
+    // Workers coming and going, or a batch waiting for one, show even while no iteration completes.
+    this.evaluator.onStatusChange?.(() => this.throttle.request());
   }
 
   get runDir(): string {
@@ -353,6 +360,7 @@ export class RunLoop {
       fraction,
       trace: this.traceSinceEvent,
       inspection: summarizeInspection(this.optimizer.inspect()),
+      ...(this.evaluator.status ? { evaluator: this.evaluator.status() } : {}),
     };
     this.traceSinceEvent = [];
     for (const listener of this.listeners) listener(progress);
@@ -405,11 +413,12 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
     nonFinite: settings.nonFinite ?? "fail",
     provider: settings.provider,
   } as const;
-  const evaluator = await ObjectiveEvaluator.open(settings.objectiveFile, evaluatorOptions(policies, options));
+  const runDir = path.resolve(settings.runDir ?? path.join(settings.runsDir ?? DEFAULT_RUNS_DIR, newRunId()));
+  const choice = { ...evaluatorOptions(policies, options), queue: settings.queue, runId: path.basename(runDir) };
+  const evaluator = await openEvaluator(settings.objectiveFile, choice);
   try {
     const info = evaluator.info;
     const optimizer = createOptimizer(settings.optimizer, overrides, { initial: info.initial, seed, bounds: info.bounds });
-    const runDir = path.resolve(settings.runDir ?? path.join(settings.runsDir ?? DEFAULT_RUNS_DIR, newRunId()));
     const config: RunConfig = {
       format: "zoar-run/1",
       id: path.basename(runDir),
@@ -450,9 +459,9 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     checkStopConditions(config.stop);
   }
   store.acquireLock();
-  let evaluator: ObjectiveEvaluator | undefined;
+  let evaluator: BatchEvaluator | undefined;
   try {
-    evaluator = await ObjectiveEvaluator.open(config.objective.file, evaluatorOptions(config, options));
+    evaluator = await openEvaluator(config.objective.file, { ...evaluatorOptions(config, options), queue: options.queue, runId: config.id });
     const dimension = evaluator.info.dimension;
     if (dimension !== config.objective.dimension) {
       throw new RunStoreError(`the objective now has dimension ${dimension}; the run was made with dimension ${config.objective.dimension}`);

@@ -5,7 +5,7 @@ import type { RunProgress, RunResult, RunSettings, RunStarted, StopConditions } 
 /** What the run process is asked to do: start a new run, or resume one from its folder. */
 export type RunWorkerStart =
   | { mode: "start"; settings: RunSettings; options: LoopOptions }
-  | { mode: "resume"; runDir: string; stop: StopConditions | undefined; options: LoopOptions };
+  | { mode: "resume"; runDir: string; stop: StopConditions | undefined; queue?: string; options: LoopOptions };
 
 /** Host -> run process, first: the run, and how often to report its own memory (where the host cannot read it). */
 export interface RunProcessStart {

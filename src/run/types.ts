@@ -2,6 +2,7 @@
 // iteration, what it reports while running and what it ends with. Shared by
 // the loop, the store, the worker messages and the command line.
 import type { BufferEntry, OptimizerConfig, SearchInspection, TellResult } from "../engine";
+import type { EvaluatorStatus } from "../objective/batch-evaluator";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 
@@ -42,6 +43,8 @@ export interface RunSettings {
   /** The run's own folder; default: a new id under runsDir. */
   runDir?: string;
   checkpoint?: Partial<CheckpointPolicy>;
+  /** Evaluate on `zoar worker` processes through this Redis queue (redis:// or rediss:// URL); default: locally. Never stored. */
+  queue?: string;
 }
 
 /** config.json: everything needed to understand or resume a run. */
@@ -189,6 +192,8 @@ export interface RunProgress {
   /** Trace lines completed since the previous event, so a listener can keep the whole trace. */
   trace: TraceLine[];
   inspection: InspectionSummary;
+  /** Who evaluates the queries (a queue and its workers); absent for local evaluation. */
+  evaluator?: EvaluatorStatus;
 }
 
 /** What the run announces once its objective is loaded and its folder exists. */
@@ -203,4 +208,6 @@ export interface RunStarted {
   providerNote: string | undefined;
   /** Set when a resume could not use checkpoint.json and continued from the previous checkpoint: what happened. */
   checkpointFallback?: string;
+  /** Who evaluates the queries; absent for local evaluation. */
+  evaluator?: EvaluatorStatus;
 }

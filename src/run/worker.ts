@@ -69,7 +69,7 @@ async function run(message: RunProcessStart): Promise<void> {
     loop =
       start.mode === "start"
         ? await startRun(start.settings, start.options)
-        : await resumeRun(start.runDir, { ...start.options, stop: start.stop });
+        : await resumeRun(start.runDir, { ...start.options, stop: start.stop, queue: start.queue });
   } catch (error) {
     finish(notStarted(start, error));
     return;

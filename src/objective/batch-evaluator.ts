@@ -1,0 +1,31 @@
+// What a run needs from whatever evaluates its queries: the local objective
+// worker (evaluator.ts) or a queue of remote workers (src/distributed).
+import type { ObjectiveInfo } from "./evaluator";
+
+/** How queries are being evaluated, for progress lines and the dashboard header. */
+export interface EvaluatorStatus {
+  /** "local", or "queue redis://host:port" (never a password). */
+  label: string;
+  /** Worker processes connected to the queue; absent for local evaluation. */
+  workers?: number;
+  /** The batch in progress has queries that no worker has taken yet, and no worker is connected. */
+  waitingForWorkers?: boolean;
+}
+
+export interface BatchEvaluator {
+  readonly info: ObjectiveInfo;
+  /** Values of `rows` points laid out row-major in `points`, in row order; `iteration` labels errors. */
+  evaluateBatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array>;
+  /** Ends evaluation; a batch still running rejects. Safe to call more than once. */
+  close(): Promise<void>;
+  /** Absent: local evaluation. */
+  status?(): EvaluatorStatus;
+  /** Calls `listener` when status() changes (workers come and go); returns the function that stops listening. */
+  onStatusChange?(listener: () => void): () => void;
+}
+
+/** `queue redis://host:port, 6 workers`, or the label alone for local evaluation. */
+export function describeEvaluator(status: EvaluatorStatus): string {
+  if (status.workers === undefined) return status.label;
+  return `${status.label}, ${status.workers} worker${status.workers === 1 ? "" : "s"}`;
+}
