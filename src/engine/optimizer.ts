@@ -230,7 +230,7 @@ export class ZerothOrderOptimizer {
       },
       g,
     );
-    this.history.apply(g, t, c.history === "mean" ? this.estimator.combination() : null);
+    this.history.apply(g, t, c.history === "mean" ? (this.estimator.combination?.() ?? null) : null);
     this.previousTheta?.set(this.theta);
     let stepSquared = applyUpdate(c, this.moments, this.theta, g);
     if (this.previousTheta) {

@@ -49,8 +49,11 @@ export interface GradientEstimator {
   estimate(batch: QueryBatch, g: Float64Array): number;
   /** The queries behind the last estimate, oldest first. */
   entries(currentIteration: number): BufferEntry[];
-  /** The last estimate as one iteration's combination of directions, or null when it is not one. */
-  combination(): DirectionCombination | null;
+  /**
+   * The last estimate as one iteration's combination of directions, or null
+   * when it is not one (a window of such estimates can then keep seeds).
+   */
+  combination?(): DirectionCombination | null;
   snapshot(): EstimatorState;
   restore(state: EstimatorState): void;
 }
