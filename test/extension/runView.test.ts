@@ -2,8 +2,10 @@
 import assert from "node:assert/strict";
 import { createOptimizer } from "../../src/engine";
 import type { RunConfig, RunResult } from "../../src/run/types";
+import { summarizeInspection } from "../../src/run/progress";
 import {
   inspectorFromInspection,
+  inspectorFromSummary,
   progressHeader,
   providerLabel,
   resultHeader,
@@ -82,5 +84,23 @@ describe("run view mapping", () => {
     assert.equal(data.bufferCapacity, 9);
     assert.ok(data.buffer.length > 0);
     assert.ok((data.norms.theta ?? 0) > 0);
+  });
+
+  it("carries a cma-es search distribution from the engine and from a progress summary, the same on both paths", () => {
+    const optimizer = createOptimizer("cma-es", {}, { initial: new Float64Array(6).fill(1), seed: 2 });
+    for (let t = 0; t < 5; t++) {
+      const batch = optimizer.ask();
+      const values = Array.from({ length: batch.rows }, (_, r) => batch.points.subarray(r * 6, (r + 1) * 6).reduce((sum, x) => sum + x * x, 0));
+      optimizer.tell(values);
+    }
+    const inspection = optimizer.inspect();
+    const direct = inspectorFromInspection("r", inspection);
+    const viaSummary = inspectorFromSummary("r", summarizeInspection(inspection));
+    assert.equal(direct.search?.population, 9);
+    assert.equal(direct.search?.sigma, inspection.search!.sigma);
+    assert.deepEqual(viaSummary.search, direct.search);
+    assert.deepEqual(direct.buffer, []);
+    const zoar = inspectorFromInspection("z", createOptimizer("zoar", {}, { initial: new Float64Array(3) }).inspect());
+    assert.equal(zoar.search, undefined);
   });
 });
