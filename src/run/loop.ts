@@ -18,6 +18,7 @@ import {
 } from "../engine";
 import { ObjectiveError } from "../objective/errors";
 import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
+import { readParametersFile, startingPoint } from "../objective/saved-parameters";
 import { ActiveClock } from "./clock";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
 import { fillSkippedValues } from "./skipped-values";
@@ -405,13 +406,20 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const evaluator = await ObjectiveEvaluator.open(settings.objectiveFile, evaluatorOptions(policies, options));
   try {
     const info = evaluator.info;
-    const optimizer = createOptimizer(settings.optimizer, overrides, { initial: info.initial, seed, bounds: info.bounds });
+    const initial = settings.initialFile ? startingPoint(readParametersFile(settings.initialFile), info) : info.initial;
+    const optimizer = createOptimizer(settings.optimizer, overrides, { initial, seed, bounds: info.bounds });
     const runDir = path.resolve(settings.runDir ?? path.join(settings.runsDir ?? DEFAULT_RUNS_DIR, newRunId()));
     const config: RunConfig = {
       format: "zoar-run/1",
       id: path.basename(runDir),
       created: new Date().toISOString(),
-      objective: { file: info.file, name: info.name, ...(info.description ? { description: info.description } : {}), dimension: info.dimension },
+      objective: {
+        file: info.file,
+        name: info.name,
+        ...(info.description ? { description: info.description } : {}),
+        dimension: info.dimension,
+        ...(info.parameters ? { parameters: info.parameters } : {}),
+      },
       optimizer: settings.optimizer,
       config: optimizerConfig,
       overrides,
@@ -419,6 +427,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       stop,
       ...policies,
       checkpoint: { ...DEFAULT_CHECKPOINT_POLICY, ...settings.checkpoint },
+      ...(settings.initialFile ? { initialFile: path.resolve(settings.initialFile) } : {}),
     };
     const store = RunStore.create(runDir, config, (staging) => {
       staging.acquireLock();
