@@ -75,7 +75,8 @@ export class InspectorView {
       this.advantages.draw({ values: [], colors: colors.foreground, axisColor: colors.grid });
       return;
     }
-    setText(this.summary, `${data.optimizer}: estimator ${data.estimator}, update ${data.update}, d = ${formatCount(data.dimension)}. ${keeps(data)}`);
+    const coordinates = data.coordinates ? ` ${data.coordinates}` : "";
+    setText(this.summary, `${data.optimizer}: estimator ${data.estimator}, update ${data.update}, d = ${formatCount(data.dimension)}. ${keeps(data)}${coordinates}`);
     setText(this.baseline, `Baseline: ${formatValue(data.baseline)}`);
 
     const entries = data.buffer.slice(-MAX_TABLE_ROWS);

@@ -149,6 +149,8 @@ export interface RunRequest {
   overrides: Overrides;
   seed: number;
   stop: StopSettings;
+  /** A saved parameters file to start from instead of the objective's initial point. */
+  initialFile?: string;
 }
 
 /** The stop conditions of the settings: iterations, plus the budget and target when set. */
@@ -218,5 +220,6 @@ export function runSettingsFor(request: RunRequest, context: { objectiveFile: st
     provider: settings.onnxProvider,
     runsDir: path.dirname(runDir),
     runDir,
+    ...(request.initialFile ? { initialFile: request.initialFile } : {}),
   };
 }
