@@ -19,6 +19,7 @@ import {
 import { ObjectiveError } from "../objective/errors";
 import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
 import { readParametersFile, startingPoint } from "../objective/saved-parameters";
+import { namedParameterOverrides } from "./space-defaults";
 import { ActiveClock } from "./clock";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
 import { fillSkippedValues } from "./skipped-values";
@@ -407,7 +408,9 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   try {
     const info = evaluator.info;
     const initial = settings.initialFile ? startingPoint(readParametersFile(settings.initialFile), info) : info.initial;
-    const optimizer = createOptimizer(settings.optimizer, overrides, { initial, seed, bounds: info.bounds });
+    const base = optimizerEntry(settings.optimizer).config;
+    const effective = info.parameters ? namedParameterOverrides(base, overrides) : overrides;
+    const optimizer = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
     const runDir = path.resolve(settings.runDir ?? path.join(settings.runsDir ?? DEFAULT_RUNS_DIR, newRunId()));
     const config: RunConfig = {
       format: "zoar-run/1",
@@ -421,7 +424,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
         ...(info.parameters ? { parameters: info.parameters } : {}),
       },
       optimizer: settings.optimizer,
-      config: optimizerConfig,
+      config: info.parameters ? resolveConfig(effective, base) : optimizerConfig,
       overrides,
       seed,
       stop,

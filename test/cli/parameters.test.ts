@@ -64,6 +64,18 @@ describe("zoar run with named parameters", () => {
     assert.match(missing.stderr, /--initial: parameters file not found/);
   });
 
+  it("new --parameters writes a template of named parameters that runs and improves", async () => {
+    const created = await runCli(["new", "tune", "--parameters"], temporary.dir);
+    assert.equal(created.code, 0, explain(created));
+    const file = path.join(temporary.dir, "tune.ts");
+    assert.match(fs.readFileSync(file, "utf8"), /learningRate: logUniform\(1e-5, 1e-1, \{ initial: 1e-3 \}\),/);
+    const run = await runCli(["run", file, "--iterations", "200", "--json"], temporary.dir);
+    assert.equal(run.code, 0, explain(run));
+    const json = jsonOf(run);
+    assert.deepEqual(Object.keys(json.bestParameters as object), ["learningRate", "temperature", "layers", "solver", "weights"]);
+    assert.ok((json.bestValue as number) < 0.5 * traceOf(json.runDir as string)[0].value);
+  });
+
   it("starts a plain vector objective from saved parameters, and refuses another dimension", async () => {
     const objective = path.join(temporary.dir, "quadratic.ts");
     fs.copyFileSync(path.resolve(__dirname, "../fixtures/runs/quadratic.ts"), objective);
