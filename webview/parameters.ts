@@ -152,7 +152,12 @@ function valueText(row: NamedParameterRow): string {
 function rangeText(row: NamedParameterRow): string {
   if (row.lower === undefined || row.upper === undefined) return row.declaration;
   const scale = row.kind === "logUniform" ? ", log scale" : row.kind === "integer" ? ", integers" : "";
-  return `[${formatValue(row.lower)}, ${formatValue(row.upper)}]${scale}`;
+  return `[${formatBound(row.lower)}, ${formatBound(row.upper)}]${scale}`;
+}
+
+/** A declared bound as written: 0.00001 rather than 1.000e-5. */
+function formatBound(x: number): string {
+  return String(Number(x.toPrecision(6)));
 }
 
 /** A meter showing where a scalar sits in its range; nothing for choices and vectors. */

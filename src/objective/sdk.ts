@@ -63,8 +63,8 @@ export {
  * the error points here. With `parameters`, `evaluate` receives them by name,
  * typed by their declaration.
  */
-export function defineObjective<S extends ParameterSpace>(definition: ParametricObjectiveDefinition<S>): ParametricObjectiveDefinition<S>;
 export function defineObjective<T extends ObjectiveDefinition>(definition: T): T;
+export function defineObjective<S extends ParameterSpace>(definition: ParametricObjectiveDefinition<S>): ParametricObjectiveDefinition<S>;
 export function defineObjective(definition: ObjectiveDefinition | ParametricObjectiveDefinition): unknown {
   const problems = definitionProblems(definition);
   if (problems.length > 0) throw new DefinitionError(problems.join("; "));
