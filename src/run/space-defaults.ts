@@ -5,7 +5,7 @@
 import type { OptimizerConfig } from "../engine";
 
 /** The smoothing radius and learning rate for normalised coordinates, for the optimizers with an adaptive update. */
-export const NAMED_PARAMETER_DEFAULTS: Readonly<Pick<OptimizerConfig, "mu" | "lr">> = Object.freeze({ mu: 0.05, lr: 0.01 });
+export const NAMED_PARAMETER_DEFAULTS: Readonly<Pick<OptimizerConfig, "mu" | "lr">> = Object.freeze({ mu: 0.02, lr: 0.005 });
 
 /**
  * The overrides a run over named parameters uses: the user's, on top of
