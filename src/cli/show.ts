@@ -41,13 +41,14 @@ function describeRun({ dir, config, result, checkpoint, lastTrace, traceLines }:
   const settings = Object.entries(config.config).map(([key, value]) => `${key} ${String(value)}`);
   const rows: [string, string][] = [
     ["run", displayPath(dir)],
-    ["objective", `${config.objective.name} (${displayPath(config.objective.file)}, ${config.objective.dimension} parameters)`],
+    ["objective", `${config.objective.name} (${displayPath(config.objective.file)}, ${sizeOf(config.objective)})`],
     ["optimizer", `${config.optimizer}${overrides.length > 0 ? ` with ${overrides.join(", ")}` : ""}, seed ${config.seed}`],
     ["settings", settings.join(", ")],
     ["stop", describeStop(config.stop)],
     ["evaluation", `timeout ${config.timeoutMs > 0 ? formatDuration(config.timeoutMs) : "none"}, non-finite values: ${config.nonFinite}${config.provider ? `, ONNX provider ${config.provider}` : ""}`],
     ["created", config.created],
   ];
+  if (config.initialFile) rows.push(["started from", displayPath(config.initialFile)]);
   if (result) {
     rows.push(
       ["status", `${result.status} (${result.reason}), ${result.finished}`],
@@ -89,4 +90,10 @@ function bestNamedParameters(dir: string): JsonParameterValues | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `10 parameters`, or `5 parameters in 22 coordinates` for named ones. */
+function sizeOf(objective: RunDetails["config"]["objective"]): string {
+  const { dimension, parameters } = objective;
+  return parameters ? `${Object.keys(parameters).length} parameters in ${dimension} coordinates` : `${dimension} parameters`;
 }

@@ -41,6 +41,13 @@ describe("zoar run with named parameters", () => {
     const restarted = traceOf(jsonOf(second).runDir as string);
     const start = restarted[0].value;
     assert.ok(Math.abs(start - saved.value) <= 1e-12 * Math.max(1, saved.value), `started at ${start}, saved ${saved.value}`);
+
+    const shown = await runCli(["show", jsonOf(second).runDir as string], temporary.dir);
+    assert.equal(shown.code, 0, explain(shown));
+    assert.match(shown.stdout, /mixed-parameters \(.*mixed\.ts, 5 parameters in 22 coordinates\)/);
+    assert.match(shown.stdout, /started from +.*mixed\.params\.json\n/);
+    assert.match(shown.stdout, /best parameters +learningRate [0-9.e-]+, temperature [0-9.e-]+, layers [1-8], solver "(cg|gmres|bicgstab)", weights \[16 values\]/);
+    assert.match(shown.stdout, /mu 0\.02, .*lr 0\.005,/, "the defaults for named parameters");
   });
 
   it("refuses a parameters file that does not fit, naming what differs", async () => {
