@@ -279,8 +279,20 @@ export interface ParameterSlot {
   width: number;
 }
 
+// Decoding runs once per query: the layout of a space is worked out once (spaces are not changed after declaration).
+const layouts = new WeakMap<ParameterSpace, { slots: ParameterSlot[]; dimension: number }>();
+
 /** Where each parameter sits in the normalised vector, in declaration order. */
 export function spaceLayout(space: ParameterSpace): { slots: ParameterSlot[]; dimension: number } {
+  let layout = layouts.get(space);
+  if (!layout) {
+    layout = computeLayout(space);
+    layouts.set(space, layout);
+  }
+  return layout;
+}
+
+function computeLayout(space: ParameterSpace): { slots: ParameterSlot[]; dimension: number } {
   const slots: ParameterSlot[] = [];
   let offset = 0;
   for (const [name, parameter] of Object.entries(space)) {
