@@ -58,7 +58,7 @@ export function reportRun({ result }: Followed, options: ReportOptions): number 
 }
 
 /** The best point of a run with completed iterations: a vector, or values by name; undefined when unreadable. */
-function bestParametersOf(result: RunResult): number[] | JsonParameterValues | undefined {
+export function bestParametersOf(result: RunResult): number[] | JsonParameterValues | undefined {
   if (!result.runDir || result.iterations === 0) return undefined;
   try {
     return parametersOfRun(result.runDir).parameters;
