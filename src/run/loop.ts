@@ -18,6 +18,7 @@ import {
 } from "../engine";
 import { ObjectiveError } from "../objective/errors";
 import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
+import { describeParameter, type ParameterSpace } from "../objective/parameters";
 import { readParametersFile, startingPoint } from "../objective/saved-parameters";
 import { namedParameterOverrides } from "./space-defaults";
 import { ActiveClock } from "./clock";
@@ -465,6 +466,10 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     if (dimension !== config.objective.dimension) {
       throw new RunStoreError(`the objective now has dimension ${dimension}; the run was made with dimension ${config.objective.dimension}`);
     }
+    // The checkpoint's coordinates mean something only under the space they were made in.
+    if (JSON.stringify(evaluator.info.parameters ?? null) !== JSON.stringify(config.objective.parameters ?? null)) {
+      throw new RunStoreError(`the objective's parameters changed since the run was made (${describeSpace(config.objective.parameters)} then, ${describeSpace(evaluator.info.parameters)} now)`);
+    }
     const optimizer = ZerothOrderOptimizer.restore(checkpoint.snapshot);
     if (options.stop) store.writeConfig(config);
     store.removeResult();
@@ -476,4 +481,11 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     store.releaseLock();
     throw error;
   }
+}
+
+function describeSpace(space: ParameterSpace | undefined): string {
+  if (!space) return "a plain vector";
+  return Object.entries(space)
+    .map(([name, parameter]) => `${name} ${describeParameter(parameter)}`)
+    .join(", ");
 }

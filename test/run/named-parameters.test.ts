@@ -1,6 +1,7 @@
 // Runs of an objective with named parameters: the space and the defaults for
 // normalised coordinates in config.json, a resume bit for bit, a warm start.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { optimizerEntry } from "../../src/engine";
 import { resumeRun, type RunLoop, startRun } from "../../src/run/loop";
@@ -45,6 +46,19 @@ describe("runs over named parameters", () => {
     const sgd = await start({ stop: { iterations: 2 }, optimizer: "spsa" });
     assert.equal(sgd.started.config.config.lr, optimizerEntry("spsa").config.lr, "plain SGD steps keep their own");
     await sgd.run();
+  });
+
+  it("refuse to resume once the objective's parameters changed", async () => {
+    const objective = path.join(temporary.dir, "mixed.ts");
+    fs.copyFileSync(EXAMPLE, objective);
+    const first = await start({ objectiveFile: objective, stop: { iterations: 2 } });
+    await first.run();
+    fs.writeFileSync(objective, fs.readFileSync(objective, "utf8").replace("integer(1, 8, { initial: 2 })", "integer(1, 9, { initial: 2 })"));
+    await assert.rejects(resumeRun(first.runDir, { stop: { iterations: 4 } }), (error: Error) => {
+      assert.match(error.message, /^the objective's parameters changed since the run was made \(learningRate logUniform\(0\.00001, 0\.1\), /);
+      assert.match(error.message, /layers integer\(1, 8\), .* then, .*layers integer\(1, 9\), /);
+      return true;
+    });
   });
 
   it("resume bit for bit, and a warm start begins at the saved point", async () => {
