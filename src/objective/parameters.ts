@@ -424,7 +424,7 @@ export function fromJsonValues<S extends ParameterSpace>(space: S, json: Readonl
   return values as ParameterValues<S>;
 }
 
-/** `logUniform(1e-5, 0.1)`, `choice("cg", "gmres")`, `vector(64) in [-1, 1]`: a declaration in a few words. */
+/** `logUniform(0.00001, 0.1)`, `choice("cg", "gmres")`, `vector(64) in [-1, 1]`: a declaration in a few words. */
 export function describeParameter(p: Parameter): string {
   switch (p.kind) {
     case "uniform":
@@ -433,10 +433,9 @@ export function describeParameter(p: Parameter): string {
       return `${p.kind}(${p.lower}, ${p.upper})`;
     case "choice":
       return `choice(${p.options.map((option) => JSON.stringify(option)).join(", ")})`;
-    case "vector": {
-      const bound = (side: number | readonly number[]) => (typeof side === "number" ? String(side) : "per coordinate");
-      return `vector(${p.length}) in [${bound(p.lower)}, ${bound(p.upper)}]`;
-    }
+    case "vector":
+      if (typeof p.lower === "number" && typeof p.upper === "number") return `vector(${p.length}) in [${p.lower}, ${p.upper}]`;
+      return `vector(${p.length}), bounds per coordinate`;
   }
 }
 
