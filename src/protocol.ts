@@ -315,6 +315,8 @@ export interface InspectorData {
   heldEstimates: { iteration: number; norm: WireNumber }[];
   /** Norms of the last estimate, the parameters and the moments. */
   norms: { gradient: WireNumber; theta: WireNumber; m: WireNumber; v: WireNumber };
+  /** Objectives that declare parameters: which normalised coordinates belong to which parameter. */
+  coordinates?: string;
   /** CMA-ES optimizers: their search distribution, shown instead of a buffer. */
   search?: SearchData;
 }
@@ -341,6 +343,26 @@ export interface ParameterSummary {
   dimension: number;
   head: number[];
   histogram: { min: number; max: number; counts: number[] };
+  /** Objectives that declare parameters: the best point by name (head and histogram then describe its normalised coordinates). */
+  named?: NamedParameterRow[];
+}
+
+/** One declared parameter of the best point, as the parameters table shows it. */
+export interface NamedParameterRow {
+  name: string;
+  kind: "uniform" | "logUniform" | "integer" | "choice" | "vector";
+  /** The declaration in a few words: `logUniform(0.00001, 0.1)`. */
+  declaration: string;
+  /** A number or an option; null for vectors (see histogram). */
+  value: number | string | boolean | null;
+  /** Scalars: the declared range. */
+  lower?: number;
+  upper?: number;
+  /** Scalars: where the value sits in its range, 0 to 1 (on the log scale for logUniform). */
+  position?: number;
+  /** Vectors: their length and a histogram of their values. */
+  length?: number;
+  histogram?: { min: number; max: number; counts: number[] };
 }
 
 export interface RunSnapshot {
@@ -435,6 +457,8 @@ export interface StartMessage {
   overrides: HyperparameterOverrides;
   seed: number;
   stop: StopSettings;
+  /** Start from the objective's saved parameters (where Save writes them) instead of its initial point. */
+  startFromSaved?: boolean;
 }
 
 /** Run several optimizers, each with its defaults, the same seed and the same stop conditions. */
@@ -559,8 +583,14 @@ function parse(raw: unknown): WebviewMessage {
   switch (type) {
     case "ready":
       return { type };
-    case "start":
-      return { type, requestId: requestId(message), optimizer: optimizerName(message.optimizer, "optimizer"), overrides: overrides(message), seed: seed(message), stop: stopSettings(message) };
+    case "start": {
+      const start: StartMessage = { type, requestId: requestId(message), optimizer: optimizerName(message.optimizer, "optimizer"), overrides: overrides(message), seed: seed(message), stop: stopSettings(message) };
+      if (message.startFromSaved !== undefined) {
+        if (typeof message.startFromSaved !== "boolean") reject("startFromSaved must be true or false");
+        start.startFromSaved = message.startFromSaved as boolean;
+      }
+      return start;
+    }
     case "compare": {
       const names = message.optimizers;
       if (!Array.isArray(names) || names.length === 0 || names.length > MAX_COMPARED) reject(`optimizers must be a list of 1 to ${MAX_COMPARED} names`);

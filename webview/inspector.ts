@@ -77,7 +77,8 @@ export class InspectorView {
       return;
     }
     const method = data.search ? `population ${formatCount(data.search.population)}` : `estimator ${data.estimator}, update ${data.update}`;
-    setText(this.summary, `${data.optimizer}: ${method}, d = ${formatCount(data.dimension)}. ${keeps(data)}`);
+    const coordinates = data.coordinates ? ` ${data.coordinates}` : "";
+    setText(this.summary, `${data.optimizer}: ${method}, d = ${formatCount(data.dimension)}. ${keeps(data)}${coordinates}`);
     setText(this.baseline, `Baseline: ${formatValue(data.baseline)}`);
 
     const entries = data.buffer.slice(-MAX_TABLE_ROWS);

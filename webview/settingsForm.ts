@@ -17,6 +17,8 @@ const STOP_FIELDS = [
 ] as const;
 
 /** Id of the element holding a field's message. */
+const START_FROM_SAVED_ID = "start-from-saved";
+
 export function messageId(fieldId: string): string {
   return `${fieldId}-message`;
 }
@@ -29,6 +31,7 @@ export function hyperparameterId(key: string): string {
 export function fieldIdOf(field: string): string {
   if (field === "seed") return "seed";
   if (field === "iterations" || field === "evaluations" || field === "target") return `stop-${field}`;
+  if (field === "startFromSaved") return START_FROM_SAVED_ID;
   return hyperparameterId(field);
 }
 
@@ -72,6 +75,7 @@ export class SettingsForm {
   private readonly hyperparameters: HTMLElement;
   private readonly compareList: HTMLElement;
   private readonly formMessage: HTMLElement;
+  private readonly startFromSaved = document.createElement("vscode-checkbox") as VscodeCheckbox;
   private schemas: OptimizerSchema[] = [];
   /** The schema the fields were built from, as JSON: a new snapshot with the same schema keeps the fields (and the focus). */
   private builtFor = "";
@@ -104,6 +108,7 @@ export class SettingsForm {
       { class: "fields" },
       textField("seed", "Seed", "Same seed, same run", form.seed),
       ...STOP_FIELDS.map((f) => textField(`stop-${f.key}`, f.label, f.help, form[f.key], f.key === "iterations" ? "" : "none")),
+      this.startFromSavedField(),
     );
     runFields.addEventListener("input", (event) => this.onRunFieldInput(event));
 
@@ -149,7 +154,7 @@ export class SettingsForm {
   }
 
   /** Start values, or null after showing why not (the first bad field gets the focus). */
-  readStart(): RunValues | null {
+  readStart(): (RunValues & { startFromSaved?: boolean }) | null {
     const schema = this.selectedSchema;
     if (!schema) {
       this.showMessage("No optimizer to start: the optimizer list has not arrived yet.", true);
@@ -158,7 +163,21 @@ export class SettingsForm {
     const result = readStart(schema, this.form);
     if ("errors" in result) return this.rejectWith(result.errors);
     this.clearMessages();
-    return result;
+    return this.startFromSaved.checked ? { ...result, startFromSaved: true } : result;
+  }
+
+  /** "Start from saved parameters": the objective's params file (where Save writes) instead of its initial point. */
+  private startFromSavedField(): HTMLElement {
+    const box = this.startFromSaved;
+    box.id = START_FROM_SAVED_ID;
+    box.label = "Start from saved parameters";
+    return h(
+      "div",
+      { class: "field checkbox" },
+      box,
+      h("p", { class: "help", id: `${START_FROM_SAVED_ID}-help` }, "Begin at the parameters saved beside the objective (<objective>.params.json) instead of its initial point"),
+      h("p", { class: "field-message", id: messageId(START_FROM_SAVED_ID), "aria-live": "polite" }),
+    );
   }
 
   readCompare(): { optimizers: string[]; seed: number; stop: RunValues["stop"] } | null {
@@ -270,6 +289,7 @@ export class SettingsForm {
 
   private onRunFieldInput(event: Event): void {
     const input = event.target as VscodeTextfield;
+    if (input.id === START_FROM_SAVED_ID) return;
     if (input.id === "seed") {
       this.form.seed = input.value;
       this.showProblem("seed", checkSeed(input.value));

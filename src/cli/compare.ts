@@ -8,7 +8,7 @@ import { startAndFollow } from "./follow";
 import { describeFailure, formatDuration, formatValue } from "./format";
 import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
 import { integer, list } from "./parse";
-import { jsonSummary } from "./report";
+import { bestParametersOf, jsonSummary } from "./report";
 import {
   addEvaluationOptions,
   addMemoryLimitOption,
@@ -89,7 +89,7 @@ export function compareCommand(exit: ExitStatus): Command {
       const json = {
         objective: objectiveFile,
         seeds: Array.from({ length: flags.seeds }, (_, s) => flags.seed + s),
-        runs: runs.map(({ optimizer, seed, result }) => ({ ...jsonSummary(result, undefined, undefined), optimizer, seed })),
+        runs: runs.map(({ optimizer, seed, result }) => ({ ...jsonSummary(result, undefined, undefined, bestParametersOf(result)), optimizer, seed })),
         summary: summaries,
       };
       process.stdout.write(JSON.stringify(json) + "\n");

@@ -1,5 +1,6 @@
 // How the command line writes numbers, durations, paths and failures.
 import * as path from "node:path";
+import type { JsonParameterValues } from "../objective/parameters";
 import type { RunErrorRecord } from "../run/types";
 
 /** Six significant digits, exponent form for very small or large magnitudes; NaN and the infinities as words. */
@@ -41,4 +42,14 @@ export function failurePlace(error: RunErrorRecord): string | undefined {
 export function describeFailure(error: RunErrorRecord): string {
   const place = failurePlace(error);
   return place ? `${error.message}\n  at ${place}` : error.message;
+}
+
+/** `learningRate 0.0031, layers 3, solver "gmres", weights [64 values]`: named parameters on one line. */
+export function formatNamedParameters(values: JsonParameterValues): string {
+  return Object.entries(values)
+    .map(([name, value]) => {
+      if (Array.isArray(value)) return `${name} [${value.length} values]`;
+      return `${name} ${typeof value === "number" ? formatValue(value) : JSON.stringify(value)}`;
+    })
+    .join(", ");
 }

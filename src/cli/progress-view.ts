@@ -18,7 +18,9 @@ const BAR_STEPS = 1000;
 
 function describeStart(info: RunStarted, label: string): string {
   const { config } = info;
-  const what = `${config.optimizer} on "${config.objective.name}" (${config.objective.dimension} parameters, seed ${config.seed})`;
+  const { dimension, parameters } = config.objective;
+  const size = parameters ? `${Object.keys(parameters).length} parameters in ${dimension} coordinates` : `${dimension} parameters`;
+  const what = `${config.optimizer} on "${config.objective.name}" (${size}, seed ${config.seed})`;
   const lines = [`${label}${info.resumed ? `resuming at iteration ${info.iteration}: ` : "running "}${what} -> ${displayPath(info.runDir)}`];
   if (info.provider) lines.push(`ONNX provider: ${info.provider}${info.providerNote ? ` (${info.providerNote})` : ""}`);
   if (info.evaluator) lines.push(`evaluator: ${describeEvaluator(info.evaluator)}`);

@@ -1,11 +1,12 @@
 // The end of `zoar run` and `zoar resume`: save the parameters when asked,
 // print the outcome (a summary, or one JSON object with --json), name the
 // failure and its place on stderr, and say how to resume.
-import { saveRunParameters } from "../run/params";
+import type { JsonParameterValues } from "../objective/parameters";
+import { parametersOfRun, saveRunParameters } from "../run/params";
 import type { RunResult, RunStarted, StopReason } from "../run/types";
 import { EXIT_FAILED, exitCodeOf } from "./exit";
 import type { Followed } from "./follow";
-import { describeFailure, displayPath, formatDuration, formatValue } from "./format";
+import { describeFailure, displayPath, formatDuration, formatNamedParameters, formatValue } from "./format";
 
 export interface SaveRequest {
   /** Where to write; undefined for beside the objective. */
@@ -41,10 +42,11 @@ export function reportRun({ result }: Followed, options: ReportOptions): number 
       code = Math.max(code, EXIT_FAILED);
     }
   }
+  const best = bestParametersOf(result);
   if (options.json) {
-    process.stdout.write(JSON.stringify(jsonSummary(result, options.started, paramsFile)) + "\n");
+    process.stdout.write(JSON.stringify(jsonSummary(result, options.started, paramsFile, best)) + "\n");
   } else if (result.runDir) {
-    process.stdout.write(summary(result, paramsFile) + "\n");
+    process.stdout.write(summary(result, paramsFile, best) + "\n");
   }
   if (result.error) {
     const what = result.reason === "objective" ? "the objective failed" : "the run failed";
@@ -55,7 +57,17 @@ export function reportRun({ result }: Followed, options: ReportOptions): number 
   return code;
 }
 
-function summary(result: RunResult, paramsFile: string | undefined): string {
+/** The best point of a run with completed iterations: a vector, or values by name; undefined when unreadable. */
+export function bestParametersOf(result: RunResult): number[] | JsonParameterValues | undefined {
+  if (!result.runDir || result.iterations === 0) return undefined;
+  try {
+    return parametersOfRun(result.runDir).parameters;
+  } catch {
+    return undefined;
+  }
+}
+
+function summary(result: RunResult, paramsFile: string | undefined, best: number[] | JsonParameterValues | undefined): string {
   const rows: [string, string][] = [
     ["status", `${result.status}: ${REASONS[result.reason]}`],
     ["best value", `${formatValue(result.bestValue)}${result.bestIteration >= 0 ? ` (iteration ${result.bestIteration})` : ""}`],
@@ -63,6 +75,7 @@ function summary(result: RunResult, paramsFile: string | undefined): string {
     ["evaluations", `${result.evaluations} in ${result.iterations} iterations, ${formatDuration(result.elapsedMs)}`],
     ["run", displayPath(result.runDir!)],
   ];
+  if (best && !Array.isArray(best)) rows.splice(1, 0, ["best parameters", formatNamedParameters(best)]);
   if (result.provider) rows.push(["ONNX provider", result.provider]);
   if (paramsFile) rows.push(["parameters", displayPath(paramsFile)]);
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -77,8 +90,13 @@ function resumeHint(result: RunResult): string | undefined {
   return `resume from the last checkpoint with: ${command}`;
 }
 
-/** The --json object; non-finite numbers become null. */
-export function jsonSummary(result: RunResult, started: RunStarted | undefined, paramsFile: string | undefined): Record<string, unknown> {
+/** The --json object; non-finite numbers become null. `bestParameters`: the best point, by name when the objective declares parameters. */
+export function jsonSummary(
+  result: RunResult,
+  started: RunStarted | undefined,
+  paramsFile: string | undefined,
+  bestParameters?: number[] | JsonParameterValues,
+): Record<string, unknown> {
   const config = started?.config;
   return {
     status: result.status,
@@ -91,6 +109,7 @@ export function jsonSummary(result: RunResult, started: RunStarted | undefined, 
     elapsedMs: result.elapsedMs,
     runDir: result.runDir ?? null,
     ...(config ? { objective: config.objective.file, optimizer: config.optimizer, seed: config.seed } : {}),
+    ...(bestParameters ? { bestParameters } : {}),
     ...(paramsFile ? { paramsFile } : {}),
     ...(result.provider ? { provider: result.provider } : {}),
     ...(result.error ? { error: result.error } : {}),

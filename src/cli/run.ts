@@ -21,9 +21,11 @@ import {
   evaluationSettingsFrom,
 } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
+import { initialFileFrom } from "./initial-option";
 
 interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags, MemoryLimitFlags {
   optimizer: string;
+  initial?: string;
   json?: boolean;
 }
 
@@ -37,17 +39,20 @@ export function runCommand(exit: ExitStatus): Command {
   addEvaluationOptions(command);
   addMemoryLimitOption(command);
   addSaveOptions(command);
+  command.option("--initial <params.json>", "start from saved parameters (a file --save wrote) instead of the objective's initial point");
   command.option("--json", "print the result as one JSON object on stdout");
   return command.action(async (objective: string, flags: RunFlags, self: Command) => {
     const objectiveFile = objectiveFileFrom(objective);
     const overrides = overridesFrom(flags, self);
     checkOptimizerSettings(flags.optimizer, overrides);
     const save = saveRequestFrom(flags, objectiveFile);
+    const initialFile = flags.initial === undefined ? undefined : initialFileFrom(flags.initial);
     const { controller, ...followed } = await startAndFollow({
       objectiveFile,
       optimizer: flags.optimizer,
       overrides,
       seed: flags.seed,
+      ...(initialFile ? { initialFile } : {}),
       stop: stopConditionsFrom(flags, true),
       ...evaluationSettingsFrom(flags),
     }, "", memoryLimitFrom(flags));

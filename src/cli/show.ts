@@ -3,7 +3,9 @@ import { Command } from "commander";
 import { DEFAULT_RUNS_DIR, readRun, resolveRunDir, type RunDetails } from "../run/store";
 import type { StopConditions } from "../run/types";
 import { UsageError } from "./exit";
-import { describeFailure, displayPath, formatDuration, formatValue } from "./format";
+import type { JsonParameterValues } from "../objective/parameters";
+import { parametersOfRun } from "../run/params";
+import { describeFailure, displayPath, formatDuration, formatNamedParameters, formatValue } from "./format";
 import { integer } from "./parse";
 import { formatTable } from "./table";
 
@@ -39,13 +41,14 @@ function describeRun({ dir, config, result, checkpoint, lastTrace, traceLines }:
   const settings = Object.entries(config.config).map(([key, value]) => `${key} ${String(value)}`);
   const rows: [string, string][] = [
     ["run", displayPath(dir)],
-    ["objective", `${config.objective.name} (${displayPath(config.objective.file)}, ${config.objective.dimension} parameters)`],
+    ["objective", `${config.objective.name} (${displayPath(config.objective.file)}, ${sizeOf(config.objective)})`],
     ["optimizer", `${config.optimizer}${overrides.length > 0 ? ` with ${overrides.join(", ")}` : ""}, seed ${config.seed}`],
     ["settings", settings.join(", ")],
     ["stop", describeStop(config.stop)],
     ["evaluation", `timeout ${config.timeoutMs > 0 ? formatDuration(config.timeoutMs) : "none"}, non-finite values: ${config.nonFinite}${config.provider ? `, ONNX provider ${config.provider}` : ""}`],
     ["created", config.created],
   ];
+  if (config.initialFile) rows.push(["started from", displayPath(config.initialFile)]);
   if (result) {
     rows.push(
       ["status", `${result.status} (${result.reason}), ${result.finished}`],
@@ -58,6 +61,8 @@ function describeRun({ dir, config, result, checkpoint, lastTrace, traceLines }:
     rows.push(["status", `no result: running or interrupted; ${traceLines} iterations traced`]);
   }
   if (checkpoint) rows.push(["checkpoint", `iteration ${checkpoint.iteration} (${checkpoint.written})`]);
+  const best = config.objective.parameters && checkpoint && checkpoint.iteration > 0 ? bestNamedParameters(dir) : undefined;
+  if (best) rows.push(["best parameters", formatNamedParameters(best)]);
   const width = Math.max(...rows.map(([name]) => name.length));
   const lines = rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`);
   if (result?.error) lines.push("", `error: ${describeFailure(result.error)}`);
@@ -75,4 +80,20 @@ function describeRun({ dir, config, result, checkpoint, lastTrace, traceLines }:
     lines.push("", `last ${lastTrace.length} of ${traceLines} iterations:`, formatTable(columns, trace));
   }
   return lines.join("\n");
+}
+
+/** The best point by name, from the checkpoint; undefined when it cannot be read. */
+function bestNamedParameters(dir: string): JsonParameterValues | undefined {
+  try {
+    const { parameters } = parametersOfRun(dir);
+    return Array.isArray(parameters) ? undefined : parameters;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `10 parameters`, or `5 parameters in 22 coordinates` for named ones. */
+function sizeOf(objective: RunDetails["config"]["objective"]): string {
+  const { dimension, parameters } = objective;
+  return parameters ? `${Object.keys(parameters).length} parameters in ${dimension} coordinates` : `${dimension} parameters`;
 }

@@ -4,6 +4,9 @@
 // (start, compare, saveParameters) then gets an answer with ok: false, so
 // nothing a webview sends can take the extension host down. No vscode import:
 // the panel supplies the host functions, the tests fakes.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { defaultParamsPath } from "../run/params";
 import { type HostMessage, type ResponseMessage, type WebviewMessage, validateWebviewMessage } from "../protocol";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
@@ -63,8 +66,17 @@ export class DashboardMessages {
       case "ready":
         this.host.sendSnapshot();
         return undefined;
-      case "start":
-        return this.startRuns([{ optimizer: message.optimizer, overrides: message.overrides, seed: message.seed, stop: message.stop }]);
+      case "start": {
+        const request: RunRequest = { optimizer: message.optimizer, overrides: message.overrides, seed: message.seed, stop: message.stop };
+        if (message.startFromSaved) {
+          const saved = defaultParamsPath(this.entry.objectiveFile);
+          if (!fs.existsSync(saved)) {
+            return { ok: false, field: "startFromSaved", message: `No saved parameters to start from: ${path.basename(saved)} does not exist yet (Save Tuned Parameters writes it).` };
+          }
+          request.initialFile = saved;
+        }
+        return this.startRuns([request]);
+      }
       case "compare":
         return this.startRuns(compareRequests(message.optimizers, this.host.settings(), message.seed, message.stop));
       case "pause":

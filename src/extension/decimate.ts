@@ -13,7 +13,9 @@
 // O(1) amortised and nothing is ever re-read.
 //
 // No vscode import: the tests and the benchmark run it directly.
+import type { ParameterSpace } from "../objective/parameters";
 import { type DecimatedSeries, type ParameterSummary, type SeriesUpdate, emptySeries, toWireNumber } from "../protocol";
+import { namedParameterRows } from "./parameterRows";
 import type { TraceLine } from "../run/types";
 
 /** One iteration of a run's trace: what the charts use of a trace line. */
@@ -246,8 +248,24 @@ export function summarizeParameters(
   best: { value: number; iteration: number; point: ArrayLike<number> },
   head = PARAMETER_HEAD,
   bins = HISTOGRAM_BINS,
+  space?: ParameterSpace,
 ): ParameterSummary {
   const point = best.point;
+  const d = point.length;
+  const summary: ParameterSummary = {
+    runId,
+    iteration: best.iteration,
+    value: toWireNumber(best.value),
+    dimension: d,
+    head: Array.from({ length: Math.min(head, d) }, (_, i) => point[i]),
+    histogram: histogramOf(point, bins),
+  };
+  if (space) summary.named = namedParameterRows(space, point, bins);
+  return summary;
+}
+
+/** `bins` equal bins from the smallest value to the largest. */
+export function histogramOf(point: ArrayLike<number>, bins = HISTOGRAM_BINS): { min: number; max: number; counts: number[] } {
   const d = point.length;
   let min = Infinity;
   let max = -Infinity;
@@ -264,12 +282,5 @@ export function summarizeParameters(
       counts[bin]++;
     }
   }
-  return {
-    runId,
-    iteration: best.iteration,
-    value: toWireNumber(best.value),
-    dimension: d,
-    head: Array.from({ length: Math.min(head, d) }, (_, i) => point[i]),
-    histogram: { min: d > 0 ? min : 0, max: d > 0 ? max : 0, counts },
-  };
+  return { min: d > 0 ? min : 0, max: d > 0 ? max : 0, counts };
 }

@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { failedRunResult, type RunProgress, type RunResult, type RunSettings, type RunStarted } from "../run/types";
 import type { InspectorData, ParameterSummary } from "../protocol";
+import { coordinateMap } from "./parameterRows";
 import { inspectorFromSummary, progressHeader, providerLabel, resultHeader, runLabel, startingHeader, stopSettingsOf, tracePointOf } from "./runView";
 import type { ObjectiveSession } from "./session";
 
@@ -62,6 +63,8 @@ interface LiveRun {
   settings: RunSettings;
   handle: RunHandle | undefined;
   lastDetailsRead: number;
+  /** The inspector's note on the coordinates of named parameters, once the run has started. */
+  coordinates?: string;
 }
 
 export const DEFAULT_PARAMETERS_REFRESH_MS = 5000;
@@ -181,6 +184,7 @@ export class ObjectiveRunner {
   private onStarted(run: LiveRun, started: RunStarted): void {
     const { objective } = started.config;
     this.session.setObjectiveInfo({ name: objective.name, dimension: objective.dimension, description: objective.description });
+    if (objective.parameters) run.coordinates = coordinateMap(objective.parameters);
     this.session.setRunDir(run.runId, started.runDir);
     this.session.updateHeader(run.runId, (header) => ({ ...header, status: "running", provider: providerLabel(started.provider) }));
     this.emit(() => this.events.started?.({ ...this.base(run), started }));
@@ -189,7 +193,9 @@ export class ObjectiveRunner {
   private onProgress(run: LiveRun, progress: RunProgress): void {
     this.session.appendTrace(run.runId, progress.trace.map(tracePointOf));
     this.session.updateHeader(run.runId, (header) => progressHeader(header, progress));
-    this.session.setInspector(run.runId, inspectorFromSummary(run.runId, progress.inspection));
+    const inspector = inspectorFromSummary(run.runId, progress.inspection);
+    if (run.coordinates) inspector.coordinates = run.coordinates;
+    this.session.setInspector(run.runId, inspector);
     this.refreshParameters(run, false);
     this.emit(() => this.events.progress?.({ ...this.base(run), progress }));
   }

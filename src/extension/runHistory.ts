@@ -9,8 +9,10 @@ import { restoreOptimizer } from "../engine";
 import { parseExact } from "../run/checkpoint";
 import { type Checkpoint, listRuns, RUN_FILES, RunStore, type RunSummary } from "../run/store";
 import { parseTraceLine } from "../run/trace";
-import type { TraceLine } from "../run/types";
+import type { RunConfig, TraceLine } from "../run/types";
+import type { ParameterSpace } from "../objective/parameters";
 import { summarizeParameters, type TracePoint } from "./decimate";
+import { coordinateMap } from "./parameterRows";
 import type { RunDetails } from "./objectiveRunner";
 import { inspectorFromInspection, type StoredRunFacts } from "./runView";
 
@@ -91,11 +93,23 @@ export async function readRunDetails(runId: string, runDir: string): Promise<Run
   }
   const checkpoint = parseExact(text) as Checkpoint;
   if (checkpoint?.format !== "zoar-checkpoint/1") throw new Error(`${runDir} holds no zoar checkpoint`);
+  const space = await declaredParameters(runDir);
   const details: RunDetails = {};
   if (checkpoint.iteration > 0) {
     const { best } = checkpoint;
-    details.parameters = summarizeParameters(runId, { value: best.value, iteration: best.iteration, point: best.parameters });
+    details.parameters = summarizeParameters(runId, { value: best.value, iteration: best.iteration, point: best.parameters }, undefined, undefined, space);
   }
   details.inspector = inspectorFromInspection(runId, restoreOptimizer(checkpoint.snapshot).inspect());
+  if (space) details.inspector.coordinates = coordinateMap(space);
   return details;
+}
+
+/** The named parameters a run's objective declared (config.json), if any. */
+async function declaredParameters(runDir: string): Promise<ParameterSpace | undefined> {
+  try {
+    const config = JSON.parse(await fs.promises.readFile(path.join(runDir, RUN_FILES.config), "utf8")) as RunConfig;
+    return config.objective.parameters;
+  } catch {
+    return undefined;
+  }
 }

@@ -178,6 +178,8 @@ export interface RunRequest {
   overrides: Overrides;
   seed: number;
   stop: StopSettings;
+  /** A saved parameters file to start from instead of the objective's initial point. */
+  initialFile?: string;
 }
 
 /** The stop conditions of the settings: iterations, plus the budget and target when set. */
@@ -248,6 +250,7 @@ export function runSettingsFor(request: RunRequest, context: { objectiveFile: st
     runsDir: path.dirname(runDir),
     runDir,
     ...(settings.queue ? { queue: settings.queue } : {}),
+    ...(request.initialFile ? { initialFile: request.initialFile } : {}),
   };
 }
 

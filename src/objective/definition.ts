@@ -3,8 +3,18 @@
  * into one normalized objective. Used by the SDK (light checks at
  * defineObjective time, so errors point at the user's call) and by the worker
  * (the full normalization, for both forms of objective file). No node: imports:
- * this file is bundled into every objective.
+ * this file is bundled into every objective. Objectives that declare named
+ * parameters (parameters.ts) are normalized to the same vector form here.
  */
+import {
+  decodeParameters,
+  encodeParameters,
+  initialValues,
+  type ParameterSpace,
+  type ParameterValues,
+  spaceDimension,
+  spaceProblems,
+} from "./parameters";
 
 export interface ObjectiveBounds {
   /** A number applies to every coordinate; -Infinity leaves a side open. */
@@ -36,6 +46,33 @@ export interface BatchObjectiveDefinition extends ObjectiveDefinitionCommon {
   evaluate?: undefined;
 }
 
+interface ParametricDefinitionCommon<S extends ParameterSpace> {
+  /** Named parameters: uniform(), logUniform(), integer(), choice(), vector(). They replace dimension, bounds and initial. */
+  parameters: S;
+  name?: string;
+  description?: string;
+  setup?(): void | Promise<void>;
+  dimension?: undefined;
+  bounds?: undefined;
+  initial?: undefined;
+}
+
+/** An objective over named parameters, evaluated one point at a time. */
+export interface PointwiseParametricDefinition<S extends ParameterSpace> extends ParametricDefinitionCommon<S> {
+  evaluate(p: ParameterValues<S>): number | Promise<number>;
+  evaluateBatch?: undefined;
+}
+
+/** An objective over named parameters, evaluated a whole batch at a time. */
+export interface BatchParametricDefinition<S extends ParameterSpace> extends ParametricDefinitionCommon<S> {
+  evaluateBatch(ps: ParameterValues<S>[]): ArrayLike<number> | Promise<ArrayLike<number>>;
+  evaluate?: undefined;
+}
+
+export type ParametricObjectiveDefinition<S extends ParameterSpace = ParameterSpace> =
+  | PointwiseParametricDefinition<S>
+  | BatchParametricDefinition<S>;
+
 /** Exactly one of `evaluate` and `evaluateBatch`. */
 export type ObjectiveDefinition = PointwiseObjectiveDefinition | BatchObjectiveDefinition;
 
@@ -60,6 +97,8 @@ export interface NormalizedObjective {
   evaluate: ((x: Float64Array) => unknown) | undefined;
   evaluateBatch: ((xs: Float64Array[]) => unknown) | undefined;
   setup: (() => unknown) | undefined;
+  /** The declared parameters, when the objective has them; `evaluate` then decodes x into them. */
+  parameters: ParameterSpace | undefined;
 }
 
 /** Problems with a definition that can be seen without running any of its code. */
@@ -68,12 +107,32 @@ export function definitionProblems(def: unknown): string[] {
     return [`expected an object with dimension and evaluate, got ${def === null ? "null" : typeof def}`];
   }
   const d = def as Record<string, unknown>;
+  if (d.parameters !== undefined) return parametricProblems(d);
   const problems: string[] = [];
   const dimension = d.dimension;
   const dimensionValid = typeof dimension === "number" && Number.isInteger(dimension) && dimension > 0;
   if (dimension === undefined) problems.push("dimension is missing");
   else if (!dimensionValid) problems.push(`dimension must be a positive integer, got ${String(dimension)}`);
 
+  problems.push(...functionProblems(d));
+  const size = dimensionValid ? (dimension as number) : undefined;
+  if (d.initial !== undefined && typeof d.initial !== "function") {
+    problems.push(...vectorProblems("initial", d.initial, size, false));
+  }
+  if (d.bounds !== undefined) problems.push(...boundsProblems(d.bounds, size));
+  return problems;
+}
+
+/** A definition with `parameters`: the space, and no vector-form keys beside it. */
+function parametricProblems(d: Record<string, unknown>): string[] {
+  const conflicting = ["dimension", "bounds", "initial"].filter((key) => d[key] !== undefined);
+  const problems = conflicting.map((key) => `${key} cannot be given with parameters (the parameters define it; remove ${key})`);
+  return [...problems, ...spaceProblems(d.parameters), ...functionProblems(d)];
+}
+
+/** evaluate vs evaluateBatch, setup, name and description. */
+function functionProblems(d: Record<string, unknown>): string[] {
+  const problems: string[] = [];
   const hasEvaluate = d.evaluate !== undefined;
   const hasBatch = d.evaluateBatch !== undefined;
   if (hasEvaluate && hasBatch) problems.push("define either evaluate or evaluateBatch, not both");
@@ -87,11 +146,6 @@ export function definitionProblems(def: unknown): string[] {
   for (const key of ["name", "description"] as const) {
     if (d[key] !== undefined && typeof d[key] !== "string") problems.push(`${key} must be a string`);
   }
-  const size = dimensionValid ? (dimension as number) : undefined;
-  if (d.initial !== undefined && typeof d.initial !== "function") {
-    problems.push(...vectorProblems("initial", d.initial, size, false));
-  }
-  if (d.bounds !== undefined) problems.push(...boundsProblems(d.bounds, size));
   return problems;
 }
 
@@ -142,6 +196,8 @@ export function normalizeDefinition(
   initialValues: unknown,
   defaultName: string,
 ): NormalizedObjective {
+  const parametric = def as unknown as ParametricObjectiveDefinition;
+  if (parametric.parameters !== undefined) return normalizeParametric(parametric, defaultName);
   const dimension = def.dimension;
   const bounds = def.bounds === undefined ? undefined : normalizeBounds(def.bounds, dimension);
   let initial: Float64Array;
@@ -171,6 +227,32 @@ export function normalizeDefinition(
     evaluate: def.evaluate?.bind(def),
     evaluateBatch: def.evaluateBatch?.bind(def),
     setup: def.setup?.bind(def),
+    parameters: undefined,
+  };
+}
+
+/**
+ * The vector form of an objective over named parameters: the engine sees the
+ * normalised coordinates in [0, 1] (parameters.ts), evaluate the decoded values.
+ */
+function normalizeParametric(def: ParametricObjectiveDefinition, defaultName: string): NormalizedObjective {
+  const space = def.parameters;
+  const dimension = spaceDimension(space);
+  const decode = (x: Float64Array) => decodeParameters(space, x);
+  const { evaluate, evaluateBatch } = def;
+  return {
+    name: def.name ?? defaultName,
+    description: def.description,
+    dimension,
+    initial: encodeParameters(space, initialValues(space)),
+    bounds: { lower: new Float64Array(dimension), upper: new Float64Array(dimension).fill(1) },
+    // Later arguments pass through untouched, so evaluate(x, ...) extensions reach the objective.
+    evaluate: evaluate && ((x: Float64Array, ...rest: unknown[]) => (evaluate as (...args: unknown[]) => unknown).call(def, decode(x), ...rest)),
+    evaluateBatch:
+      evaluateBatch &&
+      ((xs: Float64Array[], ...rest: unknown[]) => (evaluateBatch as (...args: unknown[]) => unknown).call(def, xs.map(decode), ...rest)),
+    setup: def.setup?.bind(def),
+    parameters: space,
   };
 }
 

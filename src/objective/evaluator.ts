@@ -21,6 +21,7 @@ import {
   type WorkerMessage,
   type WorkerStartData,
 } from "./protocol";
+import type { ParameterSpace } from "./parameters";
 import type { OnnxProviderPreference } from "./runtime-context";
 import { firstLocationIn, trimToBundle } from "./stack";
 
@@ -43,6 +44,8 @@ export interface ObjectiveInfo {
   readonly dimension: number;
   readonly initial: Float64Array;
   readonly bounds: { readonly lower: Float64Array; readonly upper: Float64Array } | undefined;
+  /** Named parameters (parameters.ts); the points are then their normalised coordinates in [0, 1]. */
+  readonly parameters: ParameterSpace | undefined;
   /** ONNX provider(s) in use ("cpu", "cuda", or both listed); undefined until the objective loads a model. */
   readonly provider: string | undefined;
   /** Why the provider is not the one asked for, e.g. the CPU fallback of "auto". */

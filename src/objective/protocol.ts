@@ -6,6 +6,7 @@
  * more than that on the host's event loop, so only failures are posted.
  */
 import type { ObjectiveFailure } from "./errors";
+import type { ParameterSpace } from "./parameters";
 import type { OnnxProviderPreference } from "./runtime-context";
 
 export type NonFinitePolicy = "fail" | "skip";
@@ -55,6 +56,8 @@ export interface ObjectiveInfoMessage {
   dimension: number;
   initial: Float64Array;
   bounds: { lower: Float64Array; upper: Float64Array } | undefined;
+  /** Named parameters; the points are then their normalised coordinates. */
+  parameters: ParameterSpace | undefined;
   provider: string | undefined;
   providerNote: string | undefined;
 }

@@ -8,14 +8,43 @@
  * dist/objective-sdk.js) into each objective, so keep it small and free of
  * anything but node: modules and onnxruntime-node (loaded lazily).
  */
-import { DEFINITION_SITE, DefinitionError, definitionProblems, type ObjectiveDefinition } from "./definition";
+import {
+  DEFINITION_SITE,
+  DefinitionError,
+  definitionProblems,
+  type ObjectiveDefinition,
+  type ParametricObjectiveDefinition,
+} from "./definition";
+import type { ParameterSpace } from "./parameters";
 
 export type {
   BatchObjectiveDefinition,
+  BatchParametricDefinition,
   ObjectiveBounds,
   ObjectiveDefinition,
+  ParametricObjectiveDefinition,
   PointwiseObjectiveDefinition,
+  PointwiseParametricDefinition,
 } from "./definition";
+export {
+  choice,
+  type ChoiceParameter,
+  type ChoiceValue,
+  integer,
+  type IntegerParameter,
+  type JsonParameterValues,
+  logUniform,
+  type LogUniformParameter,
+  type Parameter,
+  type ParameterSpace,
+  type ParameterValue,
+  type ParameterValues,
+  uniform,
+  type UniformParameter,
+  vector,
+  type VectorParameter,
+} from "./parameters";
+export { loadParameters } from "./load-parameters";
 export {
   loadOnnxModel,
   OnnxModel,
@@ -29,10 +58,14 @@ export {
 
 /**
  * Declares an objective. Checks what can be checked without running user code
- * (dimension, evaluate vs evaluateBatch, lengths of initial and bounds) and
- * throws at this call when something is wrong, so the error points here.
+ * (dimension, evaluate vs evaluateBatch, lengths of initial and bounds, the
+ * declared parameters) and throws at this call when something is wrong, so
+ * the error points here. With `parameters`, `evaluate` receives them by name,
+ * typed by their declaration.
  */
-export function defineObjective<T extends ObjectiveDefinition>(definition: T): T {
+export function defineObjective<T extends ObjectiveDefinition>(definition: T): T;
+export function defineObjective<S extends ParameterSpace>(definition: ParametricObjectiveDefinition<S>): ParametricObjectiveDefinition<S>;
+export function defineObjective(definition: ObjectiveDefinition | ParametricObjectiveDefinition): unknown {
   const problems = definitionProblems(definition);
   if (problems.length > 0) throw new DefinitionError(problems.join("; "));
   // Later checks (the result of initial()) report their error at this call.

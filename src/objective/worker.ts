@@ -168,6 +168,7 @@ async function load(): Promise<void> {
     dimension: objective.dimension,
     initial: objective.initial,
     bounds: objective.bounds,
+    parameters: objective.parameters,
     ...providerSummary(),
   };
   post({ type: "ready", info });

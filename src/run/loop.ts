@@ -20,6 +20,9 @@ import {
 import { ObjectiveError } from "../objective/errors";
 import type { BatchEvaluator } from "../objective/batch-evaluator";
 import { type ObjectiveEvaluatorOptions } from "../objective/evaluator";
+import { describeParameter, type ParameterSpace } from "../objective/parameters";
+import { readParametersFile, startingPoint } from "../objective/saved-parameters";
+import { namedParameterOverrides } from "./space-defaults";
 import { ActiveClock } from "./clock";
 import { openEvaluator } from "./open-evaluator";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
@@ -418,19 +421,29 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const evaluator = await openEvaluator(settings.objectiveFile, choice);
   try {
     const info = evaluator.info;
-    const optimizer = createOptimizer(settings.optimizer, overrides, { initial: info.initial, seed, bounds: info.bounds });
+    const initial = settings.initialFile ? startingPoint(readParametersFile(settings.initialFile), info) : info.initial;
+    const base = optimizerEntry(settings.optimizer).config;
+    const effective = info.parameters ? namedParameterOverrides(base, overrides) : overrides;
+    const optimizer = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
     const config: RunConfig = {
       format: "zoar-run/1",
       id: path.basename(runDir),
       created: new Date().toISOString(),
-      objective: { file: info.file, name: info.name, ...(info.description ? { description: info.description } : {}), dimension: info.dimension },
+      objective: {
+        file: info.file,
+        name: info.name,
+        ...(info.description ? { description: info.description } : {}),
+        dimension: info.dimension,
+        ...(info.parameters ? { parameters: info.parameters } : {}),
+      },
       optimizer: settings.optimizer,
-      config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d)
+      config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d; named parameters: their defaults)
       overrides,
       seed,
       stop,
       ...policies,
       checkpoint: { ...DEFAULT_CHECKPOINT_POLICY, ...settings.checkpoint },
+      ...(settings.initialFile ? { initialFile: path.resolve(settings.initialFile) } : {}),
     };
     const store = RunStore.create(runDir, config, (staging) => {
       staging.acquireLock();
@@ -466,6 +479,10 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     if (dimension !== config.objective.dimension) {
       throw new RunStoreError(`the objective now has dimension ${dimension}; the run was made with dimension ${config.objective.dimension}`);
     }
+    // The checkpoint's coordinates mean something only under the space they were made in.
+    if (JSON.stringify(evaluator.info.parameters ?? null) !== JSON.stringify(config.objective.parameters ?? null)) {
+      throw new RunStoreError(`the objective's parameters changed since the run was made (${describeSpace(config.objective.parameters)} then, ${describeSpace(evaluator.info.parameters)} now)`);
+    }
     const optimizer = restoreOptimizer(checkpoint.snapshot);
     if (options.stop) store.writeConfig(config);
     if (fallback) store.dropUnreadableCheckpoint();
@@ -478,4 +495,11 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     store.releaseLock();
     throw error;
   }
+}
+
+function describeSpace(space: ParameterSpace | undefined): string {
+  if (!space) return "a plain vector";
+  return Object.entries(space)
+    .map(([name, parameter]) => `${name} ${describeParameter(parameter)}`)
+    .join(", ");
 }

@@ -5,6 +5,10 @@
  *   { objective, name, optimizer, value, parameters, iteration,
  *     final: { value, parameters, iteration }, run, saved }
  *
+ * `parameters` is the vector of a plain objective, or the values by name of an
+ * objective that declares parameters; `vector` then holds the normalised
+ * coordinates the engine kept (integers and choices before rounding).
+ *
  * `value`/`parameters` are the best point evaluated; `final` is the last
  * iterate whose value the run logged (theta before its last update, so value
  * and parameters belong together). Paths are relative to the file's folder,
@@ -13,6 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { decodeParameters, type JsonParameterValues, type ParameterSpace, toJsonValues } from "../objective/parameters";
 import { toJsonText, writeFileAtomic } from "./files";
 import { RunStore } from "./store";
 
@@ -24,9 +29,11 @@ export interface SavedParameters {
   optimizer: string;
   /** Best value evaluated, and its point. */
   value: number;
-  parameters: number[];
+  parameters: number[] | JsonParameterValues;
+  /** Objectives with named parameters: the engine's normalised coordinates of `parameters`. */
+  vector?: number[];
   iteration: number;
-  final: { value: number; parameters: number[]; iteration: number };
+  final: { value: number; parameters: number[] | JsonParameterValues; vector?: number[]; iteration: number };
   /** The run folder, relative to the params file's folder. */
   run: string;
   saved: string;
@@ -51,16 +58,28 @@ export function parametersOfRun(runDir: string): Omit<SavedParameters, "objectiv
   const checkpoint = store.readCheckpoint();
   if (checkpoint.iteration === 0 || !checkpoint.lastMeasured) throw new Error(`run ${store.id} has no completed iteration to save`);
   const { best, lastMeasured } = checkpoint;
+  const space = config.objective.parameters;
   return {
     objectiveFile: config.objective.file,
     runDir: store.dir,
     name: config.objective.name,
     optimizer: config.optimizer,
     value: best.value,
-    parameters: Array.from(best.parameters),
+    ...pointFields(best.parameters, space),
     iteration: best.iteration,
-    final: { value: lastMeasured.value, parameters: Array.from(lastMeasured.parameters), iteration: lastMeasured.iteration },
+    final: { value: lastMeasured.value, ...pointFields(lastMeasured.parameters, space), iteration: lastMeasured.iteration },
   };
+}
+
+/** A point as the user declared it: the vector itself, or the named values beside their normalised coordinates. */
+export function pointFields(point: ArrayLike<number>, space: ParameterSpace | undefined): { parameters: number[] | JsonParameterValues; vector?: number[] } {
+  if (!space) return { parameters: Array.from(point) };
+  return { parameters: namedParameters(point, space), vector: Array.from(point) };
+}
+
+/** The values by name of a normalised point. */
+export function namedParameters(point: ArrayLike<number>, space: ParameterSpace): JsonParameterValues {
+  return toJsonValues(space, decodeParameters(space, point));
 }
 
 /** Which objective an existing params file belongs to (absolute), or why that cannot be told. */
@@ -92,6 +111,7 @@ export function saveRunParameters(runDir: string, file?: string, options: { forc
     optimizer: rest.optimizer,
     value: rest.value,
     parameters: rest.parameters,
+    ...(rest.vector ? { vector: rest.vector } : {}),
     iteration: rest.iteration,
     final: rest.final,
     run: path.relative(folder, dir),

@@ -3,6 +3,7 @@
 // the loop, the store, the worker messages and the command line.
 import type { BufferEntry, OptimizerConfig, SearchInspection, TellResult } from "../engine";
 import type { EvaluatorStatus } from "../objective/batch-evaluator";
+import type { ParameterSpace } from "../objective/parameters";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 
@@ -45,6 +46,8 @@ export interface RunSettings {
   checkpoint?: Partial<CheckpointPolicy>;
   /** Evaluate on `zoar worker` processes through this Redis queue (redis:// or rediss:// URL); default: locally. Never stored. */
   queue?: string;
+  /** A saved parameters file (.json) the run starts from instead of the objective's initial point. */
+  initialFile?: string;
 }
 
 /** config.json: everything needed to understand or resume a run. */
@@ -52,7 +55,14 @@ export interface RunConfig {
   format: "zoar-run/1";
   id: string;
   created: string;
-  objective: { file: string; name: string; description?: string; dimension: number };
+  objective: {
+    file: string;
+    name: string;
+    description?: string;
+    dimension: number;
+    /** Named parameters; the run's vectors (best point, checkpoints) are then their normalised coordinates. */
+    parameters?: ParameterSpace;
+  };
   optimizer: string;
   /** The optimizer's configuration after the overrides were applied. */
   config: OptimizerConfig;
@@ -64,6 +74,8 @@ export interface RunConfig {
   /** The ONNX provider asked for; result.json records the one used. */
   provider: OnnxProviderPreference | undefined;
   checkpoint: CheckpointPolicy;
+  /** The parameters file the run started from, when it did not start at the objective's initial point. */
+  initialFile?: string;
 }
 
 /** One line of trace.jsonl. Non-finite numbers are written as null. */

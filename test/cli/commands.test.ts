@@ -13,12 +13,13 @@ describe("zoar compare, runs, show, new", () => {
     assert.equal(outcome.code, 0, explain(outcome));
     const json = jsonOf(outcome) as {
       seeds: number[];
-      runs: { optimizer: string; seed: number; evaluations: number; finalValue: number; bestValue: number }[];
+      runs: { optimizer: string; seed: number; evaluations: number; finalValue: number; bestValue: number; bestParameters: number[] }[];
       summary: { optimizer: string; runs: number; failed: number; final: number; best: number; evaluations: number }[];
     };
     assert.deepEqual(json.seeds, [5, 6]);
     assert.deepEqual(json.runs.map((r) => `${r.optimizer}:${r.seed}`), ["vanilla:5", "zoar:5", "vanilla:6", "zoar:6"]);
     assert.ok(json.runs.every((r) => r.evaluations === 220), "the same budget for each");
+    assert.ok(json.runs.every((r) => r.bestParameters.length === 5), "each run's best point");
     for (const summary of json.summary) {
       const mine = json.runs.filter((r) => r.optimizer === summary.optimizer);
       assert.equal(summary.runs, 2);

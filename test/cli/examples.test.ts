@@ -16,6 +16,7 @@ describe("bundled examples", () => {
     ["levy.ts", 300, 0.8],
     ["rosenbrock.ts", 300, 0.5],
     ["bare-function.ts", 500, 0.8],
+    ["mixed-parameters.ts", 300, 0.1],
   ] as const) {
     it(`${file} runs with zoar and improves`, async () => {
       const args = ["run", path.join(EXAMPLES, file), "--iterations", String(iterations), "--runs-dir", workspace, "--json"];

@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import type { Browser } from "playwright-core";
 import type { RunSnapshot, StartMessage } from "../../src/protocol";
+import { summarizeParameters } from "../../src/extension/decimate";
+import { choice, encodeParameters, integer, logUniform, vector } from "../../src/objective/parameters";
 import { formatCount, formatValue } from "../../webview/format";
 import { DashboardPage, ensureWebviewBundle, launchChromium } from "./harness";
 import { type RunRecording, overTheWire, recordRun, snapshotMessage } from "./hostStream";
@@ -297,6 +299,37 @@ describe("dashboard webview in Chromium", function () {
 
     await dashboard.send({ type: "response", requestId: start.requestId, ok: false, field: "mu", message: "Invalid mu: must be a finite number > 0" });
     assert.equal(await dashboard.text("#hp-mu-message"), "Invalid mu: must be a finite number > 0");
+  });
+
+  it("shows named parameters as a table of values and ranges, and asks to start from saved parameters", async () => {
+    const space = { rate: logUniform(1e-5, 1e-1), layers: integer(1, 8), solver: choice(["cg", "gmres"]), weights: vector(12, { lower: -1, upper: 1 }) };
+    const point = encodeParameters(space, { rate: 1e-3, layers: 3, solver: "gmres", weights: Array.from({ length: 12 }, (_, i) => i / 12) });
+    const parameters = summarizeParameters(zoar.runId, { value: 0.25, iteration: 9, point }, 20, 6, space);
+    await dashboard.send(snapshotMessage([runSnapshot(zoar, "done")], { selectedRunId: zoar.runId, parameters }));
+    assert.ok(!(await dashboard.page.locator("#parameters-table").isVisible()), "no coordinate table for named parameters");
+    const rows = await dashboard.page.locator("#named-parameters-table tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("th, td"), (cell) => cell.textContent?.trim() ?? "")));
+    assert.deepEqual(rows, [
+      ["rate", formatValue(1e-3), "[0.00001, 0.1], log scale", ""],
+      ["layers", "3", "[1, 8], integers", ""],
+      ["solver", "gmres", 'choice("cg", "gmres")', ""],
+      ["weights", "12 values", "vector(12) in [-1, 1]", ""],
+    ]);
+    const meters = await dashboard.page.locator("#named-parameters-table meter").evaluateAll((ms) => ms.map((m) => (m as HTMLMeterElement).value));
+    assert.equal(meters.length, 2);
+    assert.ok(Math.abs(meters[0] - 0.5) < 1e-9, "1e-3 sits in the middle of [1e-5, 1e-1] on a log scale");
+    assert.equal(meters[1], 2.5 / 8);
+    assert.equal(await dashboard.page.locator("#vector-histograms canvas").getAttribute("data-bars"), "6");
+    assert.match(await dashboard.text("#best-parameters-summary"), /4 parameters/);
+    await dashboard.page.locator("#named-parameters-table").scrollIntoViewIfNeeded();
+    await dashboard.screenshot("named-parameters.png");
+
+    await dashboard.clearPosted();
+    await dashboard.page.locator("#start-from-saved").click();
+    await dashboard.page.locator("#start").click();
+    const start = (await dashboard.waitForPosted("start")) as StartMessage;
+    assert.equal(start.startFromSaved, true);
+    await dashboard.send({ type: "response", requestId: start.requestId, ok: false, field: "startFromSaved", message: "No saved parameters to start from" });
+    assert.equal(await dashboard.text("#start-from-saved-message"), "No saved parameters to start from");
   });
 
   it("starts from the keyboard: Enter on the focused Start button", async () => {
