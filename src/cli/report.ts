@@ -64,6 +64,10 @@ function summary(result: RunResult, paramsFile: string | undefined): string {
     ["run", displayPath(result.runDir!)],
   ];
   if (result.provider) rows.push(["ONNX provider", result.provider]);
+  if (result.metrics) {
+    const metrics = Object.entries(result.metrics).map(([name, value]) => `${name} ${formatValue(value)}`);
+    rows.push(["final metrics", metrics.join(", ")]);
+  }
   if (paramsFile) rows.push(["parameters", displayPath(paramsFile)]);
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join("\n");
@@ -93,6 +97,7 @@ export function jsonSummary(result: RunResult, started: RunStarted | undefined, 
     ...(config ? { objective: config.objective.file, optimizer: config.optimizer, seed: config.seed } : {}),
     ...(paramsFile ? { paramsFile } : {}),
     ...(result.provider ? { provider: result.provider } : {}),
+    ...(result.metrics ? { metrics: result.metrics } : {}),
     ...(result.error ? { error: result.error } : {}),
   };
 }

@@ -31,6 +31,7 @@ export interface EvaluationFlags {
   timeout?: number;
   nonFinite: NonFinitePolicy;
   runsDir: string;
+  metricsEvery?: number;
 }
 
 function seconds(raw: string): number {
@@ -59,7 +60,8 @@ export function addEvaluationOptions(command: Command): Command {
     .option("--provider <name>", "ONNX execution provider: auto, cpu, cuda", oneOf(["auto", "cpu", "cuda"]))
     .option("--timeout <seconds>", "limit per batch of evaluations, 0 for none (default 60)", seconds)
     .option("--non-finite <policy>", "a NaN or infinite value: fail, or skip the query", oneOf(["fail", "skip"]), "fail")
-    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
+    .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR)
+    .option("--metrics-every <N>", "compute the objective's metrics() every N iterations (default: its metricsEvery, 10)", integer(1));
 }
 
 /** The stop conditions given; with `withDefault`, iterations default to DEFAULT_ITERATIONS when nothing bounds the run. */
@@ -80,8 +82,8 @@ function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
 }
 
 /** How a run evaluates and where it is stored, from the flags every running command shares. */
-export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir"> {
-  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir };
+export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir" | "metricsEvery"> {
+  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir, metricsEvery: flags.metricsEvery };
 }
 
 /** The objective file, absolute; a usage error when it does not exist. */

@@ -12,6 +12,8 @@ import { DEFINITION_SITE, DefinitionError, definitionProblems, type ObjectiveDef
 
 export type {
   BatchObjectiveDefinition,
+  EvaluationContext,
+  Metrics,
   ObjectiveBounds,
   ObjectiveDefinition,
   PointwiseObjectiveDefinition,

@@ -18,4 +18,6 @@ declare module "zoar" {
   export type PointwiseObjectiveDefinition = import("./sdk").PointwiseObjectiveDefinition;
   export type BatchObjectiveDefinition = import("./sdk").BatchObjectiveDefinition;
   export type ObjectiveBounds = import("./sdk").ObjectiveBounds;
+  export type EvaluationContext = import("./sdk").EvaluationContext;
+  export type Metrics = import("./sdk").Metrics;
 }

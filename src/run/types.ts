@@ -42,6 +42,8 @@ export interface RunSettings {
   /** The run's own folder; default: a new id under runsDir. */
   runDir?: string;
   checkpoint?: Partial<CheckpointPolicy>;
+  /** Iterations between two metrics computations; default: the objective's metricsEvery. */
+  metricsEvery?: number;
 }
 
 /** config.json: everything needed to understand or resume a run. */
@@ -61,6 +63,8 @@ export interface RunConfig {
   /** The ONNX provider asked for; result.json records the one used. */
   provider: OnnxProviderPreference | undefined;
   checkpoint: CheckpointPolicy;
+  /** Iterations between two metrics computations; absent when the objective has no metrics(). */
+  metricsEvery?: number;
 }
 
 /** One line of trace.jsonl. Non-finite numbers are written as null. */
@@ -79,6 +83,8 @@ export interface TraceLine {
   elapsedMs: number;
   /** Queries whose non-finite value was skipped (policy "skip"); absent when none. */
   skipped?: number;
+  /** The objective's metrics of this iteration's theta, every metricsEvery iterations; absent otherwise. */
+  metrics?: Record<string, number>;
 }
 
 export type RunStatus = "done" | "stopped" | "failed";
@@ -120,6 +126,8 @@ export interface RunResult {
   elapsedMs: number;
   /** ONNX provider the objective ran on, when it loaded a model. */
   provider: string | undefined;
+  /** The objective's metrics of the final parameters, when it defines metrics(). */
+  metrics?: Record<string, number>;
   error?: RunErrorRecord;
   finished: string;
 }
