@@ -32,8 +32,8 @@ export type Metrics = Record<string, number>;
 interface ObjectiveDefinitionCommon {
   /** Number of parameters, a positive integer. */
   dimension: number;
-  /** Starting point (length `dimension`, a Float32Array or Float64Array of millions is fine); default: the middle of the bounds, or zeros. */
-  initial?: ArrayLike<number> | (() => ArrayLike<number>);
+  /** Starting point (length `dimension`; a Float32Array or Float64Array of millions is fine; initial() may be async); default: the middle of the bounds, or zeros. */
+  initial?: ArrayLike<number> | (() => ArrayLike<number> | Promise<ArrayLike<number>>);
   /**
    * Held-out numbers about the current parameters (accuracy, F1, a validation
    * loss), computed every `metricsEvery` iterations and written into the

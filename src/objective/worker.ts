@@ -140,6 +140,8 @@ async function load(): Promise<void> {
   let initialValues: unknown;
   try {
     initialValues = typeof definition.initial === "function" ? definition.initial() : definition.initial;
+    // initial() may be async, e.g. to read weights or run a model for a starting point.
+    if (isThenable(initialValues)) initialValues = await initialValues;
   } catch (error) {
     return fail(thrownFailure("load", "initial() threw", error));
   }

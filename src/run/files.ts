@@ -9,7 +9,7 @@ let temporaryCount = 0;
  * Writes `text` to a temporary file beside `file`, flushes it to disk and
  * renames it over `file`: a reader sees the old content or the new, never a mix.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${threadId}-${++temporaryCount}.tmp`);
   const fd = fs.openSync(temporary, "w");
   try {

