@@ -6,8 +6,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as ort from "onnxruntime-node";
 import { RunStore, startRun } from "../../src/run";
-import { ensureUseLiteModels } from "../../examples/finetune-spam/model/models";
+import { readSavedParameters, saveRunParameters } from "../../src/run/params";
+import { tokenBatch } from "../../examples/finetune-spam/model/batch";
+import { ensureUseLiteModels, tunedModel } from "../../examples/finetune-spam/model/models";
+import { UseTokenizer } from "../../examples/finetune-spam/model/tokenizer";
+import { PROBABILITY_OUTPUT, readPretrained } from "../../examples/finetune-spam/model/useLite";
 
 const FINETUNE_FILE = path.resolve(__dirname, "../../examples/finetune-spam/finetune.ts");
 const SUBSET = { ZOAR_FINETUNE_TRAIN: "32", ZOAR_FINETUNE_BATCH: "32", ZOAR_FINETUNE_TEST: "32" };
@@ -49,5 +54,16 @@ describe("fine-tuning USE-Lite as a spam filter (examples/finetune-spam)", funct
       assert.ok(line.metrics!.testLoss > 0);
     }
     assert.ok(result.metrics && typeof result.metrics.accuracy === "number", "the result carries the final parameters' metrics");
+
+    // The tuned parameters, saved and exported as one deployable ONNX classifier.
+    const saved = readSavedParameters(saveRunParameters(result.runDir!, path.join(runsDir, "finetune.params.json")));
+    const session = await ort.InferenceSession.create(Buffer.from(tunedModel(saved.final.parameters, "layernorm")), { executionProviders: ["cpu"] });
+    assert.deepEqual(session.outputNames, ["embedding", PROBABILITY_OUTPUT]);
+    const tokenizer = new UseTokenizer(readPretrained().vocabulary);
+    const batch = tokenBatch(["Congratulations! You won a FREE prize, click here now", "Minutes of Tuesday's build meeting attached"].map((t) => tokenizer.encode(t)));
+    const out = await session.run({ ids: new ort.Tensor("int64", batch.ids, batch.dims), mask: new ort.Tensor("float32", batch.mask, batch.dims) });
+    const [spam, ham] = out[PROBABILITY_OUTPUT].data as Float32Array;
+    assert.ok(spam > 0.5 && ham < 0.5, `spam ${spam}, ham ${ham}`);
+    await session.release();
   });
 });

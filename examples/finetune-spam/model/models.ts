@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { portUseLite, readPretrained, useLitePackageDir, type PretrainedUseLite } from "./useLite";
+import { HEAD_SIZE } from "./head";
+import { portUseLite, readPretrained, useLitePackageDir, WEIGHTS, type PretrainedUseLite } from "./useLite";
 
 /** What each configuration trains; "frozen" is the model as published (all weights initializers). */
 export const CONFIGURATIONS = {
@@ -57,4 +58,24 @@ export function ensureUseLiteModels(dir = DEFAULT_MODEL_DIR): void {
     return existsSync(file) && existsSync(`${file}.source`) && readFileSync(`${file}.source`, "utf8") === tag;
   });
   if (!current) writeUseLiteModels(dir);
+}
+
+/**
+ * The fine-tuned classifier as one ONNX model: the parameters of finetune.ts
+ * (the configuration's weights, then the head) written in as initializers,
+ * with the head's spam probability as a second output.
+ */
+export function tunedModel(theta: ArrayLike<number>, configuration: Configuration, metadata: Record<string, string> = {}): Uint8Array {
+  const pretrained = readPretrained();
+  const values = Float64Array.from(theta);
+  let offset = 0;
+  for (const name of CONFIGURATIONS[configuration]) {
+    const size = WEIGHTS.find((w) => w.name === name)!.shape.reduce((a, b) => a * b, 1);
+    pretrained.weights.set(name, Float32Array.from(values.subarray(offset, offset + size)));
+    offset += size;
+  }
+  if (values.length !== offset + HEAD_SIZE) {
+    throw new Error(`${values.length} parameters, but configuration ${configuration} has ${offset + HEAD_SIZE} (its weights and the head)`);
+  }
+  return portUseLite(pretrained, { head: Float32Array.from(values.subarray(offset)), metadata: { configuration, ...metadata } });
 }

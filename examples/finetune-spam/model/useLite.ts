@@ -179,9 +179,13 @@ class GraphBuilder {
   }
 }
 
+export const PROBABILITY_OUTPUT = "spam_probability";
+
 export interface PortOptions {
   /** Weight names (see WEIGHTS) that become graph inputs; the others are initializers. */
   trainable?: readonly string[];
+  /** A logistic head (512 weights, then the bias): the graph then also outputs its probability [batch, 1]. */
+  head?: Float32Array;
   metadata?: Record<string, string>;
 }
 
@@ -245,6 +249,14 @@ export function portUseLite(pretrained: PretrainedUseLite, options: PortOptions 
   const squared = g.op("ReduceSum", [g.op("Mul", [pooled, pooled]), g.ints("axes_last", [-1])], { keepdims: { int: 1 } });
   const inverseNorm = g.op("Reciprocal", [g.op("Sqrt", [g.op("Max", [squared, g.floats("norm_epsilon", [c.normEpsilon])])])]);
   g.op("Mul", [pooled, inverseNorm], undefined, EMBEDDING_OUTPUT);
+  const outputs: ValueSpec[] = [{ name: EMBEDDING_OUTPUT, elemType: "float32", shape: ["batch", EMBEDDING_SIZE] }];
+  if (options.head) {
+    if (options.head.length !== EMBEDDING_SIZE + 1) throw new Error(`the head has ${options.head.length} numbers, expected ${EMBEDDING_SIZE + 1}`);
+    g.constants.push({ name: "head.weight", dims: [EMBEDDING_SIZE, 1], data: options.head.slice(0, EMBEDDING_SIZE) });
+    g.constants.push({ name: "head.bias", dims: [1], data: options.head.slice(EMBEDDING_SIZE) });
+    g.op("Sigmoid", [linear(EMBEDDING_OUTPUT, "head")], undefined, PROBABILITY_OUTPUT);
+    outputs.push({ name: PROBABILITY_OUTPUT, elemType: "float32", shape: ["batch", 1] });
+  }
 
   const inputs: ValueSpec[] = [
     { name: IDS_INPUT, elemType: "int64", shape: ["batch", "tokens"] },
@@ -258,7 +270,7 @@ export function portUseLite(pretrained: PretrainedUseLite, options: PortOptions 
   return writeModel({
     graphName: "use_lite",
     inputs,
-    outputs: [{ name: EMBEDDING_OUTPUT, elemType: "float32", shape: ["batch", EMBEDDING_SIZE] }],
+    outputs,
     nodes: g.nodes,
     initializers: [...initializers, ...g.constants],
     opsetVersion: OPSET,
