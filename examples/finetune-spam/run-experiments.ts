@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
-import { createOptimizer, type OptimizerConfig } from "../../src/engine";
+import { createOptimizer, makeDirectionSource, type OptimizerConfig } from "../../src/engine";
 import { RunStore, startRun } from "../../src/run";
 import { tokenBatch } from "./model/batch";
 import { loadEmails, standardSplit } from "./model/dataset";
@@ -109,6 +109,19 @@ function engineMsPerStep(optimizer: string, overrides: Partial<OptimizerConfig>,
   return median(times.slice(10));
 }
 
+/** Time to draw one Gaussian direction of `dimension` numbers with the engine's sampler. */
+function noiseMsPerDirection(dimension: number): number {
+  const draw = makeDirectionSource("gaussian", dimension);
+  const out = new Float64Array(dimension);
+  const times: number[] = [];
+  for (let t = 0; t < 60; t++) {
+    const started = performance.now();
+    draw(t + 1, out, 0);
+    times.push(performance.now() - started);
+  }
+  return median(times.slice(10));
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -132,6 +145,7 @@ async function main(): Promise<void> {
       timing: {
         forwardMsPerMinibatch: reference.forwardMs,
         forwardsPerStep: 2,
+        noiseMsPerDirection: noiseMsPerDirection(dimension),
         engineMsPerStep: Object.fromEntries(METHODS.map((m) => [m.label, engineMsPerStep(m.optimizer, m.overrides, dimension)])),
       },
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
