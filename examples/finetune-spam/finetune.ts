@@ -102,13 +102,20 @@ async function embed(texts: readonly number[], weights: Record<string, ort.Tenso
   return outputs[EMBEDDING_OUTPUT].data as Float32Array;
 }
 
-/** The minibatch of an iteration: BATCH training e-mails drawn without replacement from its seed. */
+/** The training pool by class: minibatches are balanced like the test split (the pool is 75% ham). */
+const poolByClass = [0, 1].map((label) => trainPool.filter((i) => emails[i].label === label));
+
+/** The minibatch of an iteration: BATCH / 2 ham and BATCH / 2 spam e-mails drawn without replacement from its seed. */
 function minibatch(context: EvaluationContext): number[] {
   const random = seededRandom(context.seed);
-  const chosen = new Set<number>();
-  const size = Math.min(BATCH, trainPool.length);
-  while (chosen.size < size) chosen.add(trainPool[Math.floor(random() * trainPool.length)]);
-  return [...chosen];
+  const chosen: number[] = [];
+  poolByClass.forEach((pool, label) => {
+    const size = Math.min(label === 0 ? Math.floor(BATCH / 2) : BATCH - Math.floor(BATCH / 2), pool.length);
+    const taken = new Set<number>();
+    while (taken.size < size) taken.add(pool[Math.floor(random() * pool.length)]);
+    chosen.push(...taken);
+  });
+  return chosen;
 }
 
 /** The starting point: the published weights, then the zero-shot head. */
