@@ -365,9 +365,18 @@ export interface NamedParameterRow {
   histogram?: { min: number; max: number; counts: number[] };
 }
 
+/** The objective's metrics (held-out accuracy, ...) at one iteration; runs log them every metricsEvery iterations. */
+export interface MetricsPoint {
+  iteration: number;
+  evaluations: number;
+  values: Record<string, WireNumber>;
+}
+
 export interface RunSnapshot {
   header: RunHeader;
   series: DecimatedSeries;
+  /** Every metrics point of the run, in iteration order; absent when the objective has no metrics(). */
+  metrics?: MetricsPoint[];
 }
 
 /** Everything the dashboard shows. */
@@ -410,6 +419,8 @@ export interface ProgressMessage {
   type: "progress";
   header: RunHeader;
   series: SeriesUpdate;
+  /** Metrics points logged since the last message, to append. */
+  metrics?: MetricsPoint[];
   inspector?: InspectorData;
   parameters?: ParameterSummary;
 }

@@ -3,6 +3,7 @@ import type { HostMessage, ProgressMessage, ResponseMessage, WebviewMessage } fr
 import { ConvergenceChart } from "./convergenceChart";
 import { exposeForTests } from "./debugHook";
 import { DiagnosticsChart } from "./diagnosticsChart";
+import { MetricsChart } from "./metricsChart";
 import { h, setText } from "./dom";
 import { RunHeaderView } from "./header";
 import { InspectorView } from "./inspector";
@@ -36,6 +37,7 @@ export class Dashboard {
   readonly stats: RenderStats = { messages: 0, renders: 0, lastRenderMs: 0, maxRenderMs: 0, totalRenderMs: 0, sectionMs: {} };
   readonly convergence: ConvergenceChart;
   readonly diagnostics: DiagnosticsChart;
+  readonly metrics: MetricsChart;
   private readonly header = new RunHeaderView();
   private readonly form: SettingsForm;
   private readonly controls: RunControls;
@@ -70,6 +72,7 @@ export class Dashboard {
     });
     this.convergence = new ConvergenceChart(this.viewControls.element);
     this.diagnostics = new DiagnosticsChart();
+    this.metrics = new MetricsChart();
     this.runsList = new RunsList({
       select: (runId) => {
         this.update(this.store.select(runId));
@@ -89,7 +92,7 @@ export class Dashboard {
         "main",
         { class: "layout" },
         h("aside", { class: "sidebar", "aria-label": "Settings" }, this.form.element),
-        h("div", { class: "content" }, this.convergence.element, this.runsList.element, this.diagnostics.element, this.inspector.element, this.parameters.element),
+        h("div", { class: "content" }, this.convergence.element, this.metrics.element, this.runsList.element, this.diagnostics.element, this.inspector.element, this.parameters.element),
       ),
     );
     window.addEventListener("message", (event: MessageEvent) => this.receive(event.data));
@@ -224,6 +227,10 @@ export class Dashboard {
       this.viewControls.render(data.view);
       const runs = this.store.visibleRuns().map((run) => ({ run, color: colorOf(run.header.runId) }));
       this.convergence.render(runs, data.view, this.colors);
+    });
+    draw("metrics", () => {
+      const runs = this.store.visibleRuns().map((run) => ({ run, color: colorOf(run.header.runId) }));
+      this.metrics.render(runs, data.view, this.colors);
     });
     draw("diagnostics", () => this.diagnostics.render(selected, data.view, this.colors));
     draw("inspector", () => this.inspector.render(data.inspector, status, this.colors));

@@ -2,12 +2,14 @@
 // benchmark: the charts' data as drawn, render timings, the state.
 import type { Dashboard } from "./dashboard";
 
+type ChartName = "convergence" | "diagnostics" | "metrics";
+
 export interface DashboardProbe {
   stats: Dashboard["stats"];
   /** Columns of a chart's data as uPlot holds them (x first), or null before the first draw. */
-  chartData(chart: "convergence" | "diagnostics"): (number | null | undefined)[][] | null;
+  chartData(chart: ChartName): (number | null | undefined)[][] | null;
   /** The x range a chart shows. */
-  chartRange(chart: "convergence" | "diagnostics"): { min: number; max: number } | null;
+  chartRange(chart: ChartName): { min: number; max: number } | null;
   state(): unknown;
   /** Draw whatever is pending now instead of at the next animation frame. */
   renderNow(): void;
@@ -20,13 +22,14 @@ declare global {
 }
 
 export function exposeForTests(dashboard: Dashboard): void {
+  const plotOf = (chart: ChartName) => dashboard[chart].plot;
   window.zoarDashboard = {
     stats: dashboard.stats,
     chartData: (chart) => {
-      const data = (chart === "convergence" ? dashboard.convergence : dashboard.diagnostics).plot.data;
+      const data = plotOf(chart).data;
       return data ? data.map((column) => Array.from(column as ArrayLike<number | null | undefined>)) : null;
     },
-    chartRange: (chart) => (chart === "convergence" ? dashboard.convergence : dashboard.diagnostics).plot.xRange,
+    chartRange: (chart) => plotOf(chart).xRange,
     state: () => dashboard.store.state,
     renderNow: () => dashboard.render(),
   };

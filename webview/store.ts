@@ -14,9 +14,9 @@ import {
   isActive,
 } from "../src/protocol";
 
-export type Section = "header" | "runs" | "convergence" | "diagnostics" | "inspector" | "parameters" | "form" | "controls";
+export type Section = "header" | "runs" | "convergence" | "metrics" | "diagnostics" | "inspector" | "parameters" | "form" | "controls";
 
-export const ALL_SECTIONS: readonly Section[] = ["header", "runs", "convergence", "diagnostics", "inspector", "parameters", "form", "controls"];
+export const ALL_SECTIONS: readonly Section[] = ["header", "runs", "convergence", "metrics", "diagnostics", "inspector", "parameters", "form", "controls"];
 
 export interface FormState {
   optimizer: string | null;
@@ -112,6 +112,10 @@ export class DashboardStore {
     if (!applySeriesUpdate(run.series, message.series)) return { outcome: "outOfStep", sections: [] };
     run.header = header;
     const sections: Section[] = ["runs", "convergence", "controls"];
+    if (message.metrics && message.metrics.length > 0) {
+      run.metrics = [...(run.metrics ?? []), ...message.metrics];
+      sections.push("metrics");
+    }
     const selected = this.selectedRun?.header.runId === header.runId;
     if (selected) sections.push("header", "diagnostics");
     if (message.inspector && selected) {
@@ -143,14 +147,14 @@ export class DashboardStore {
 
   setView(view: ChartView): readonly Section[] {
     this.data.view = view;
-    return ["convergence", "diagnostics"];
+    return ["convergence", "metrics", "diagnostics"];
   }
 
   setRunVisible(runId: string, visible: boolean): readonly Section[] {
     const hidden = this.state.hiddenRuns.filter((id) => id !== runId);
     if (!visible) hidden.push(runId);
     this.state.hiddenRuns = hidden;
-    return ["convergence", "runs"];
+    return ["convergence", "metrics", "runs"];
   }
 }
 

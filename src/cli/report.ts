@@ -2,7 +2,7 @@
 // print the outcome (a summary, or one JSON object with --json), name the
 // failure and its place on stderr, and say how to resume.
 import type { JsonParameterValues } from "../objective/parameters";
-import { parametersOfRun, saveRunParameters } from "../run/params";
+import { parametersOfRun, pointFields, saveRunParameters } from "../run/params";
 import type { RunResult, RunStarted, StopReason } from "../run/types";
 import { EXIT_FAILED, exitCodeOf } from "./exit";
 import type { Followed } from "./follow";
@@ -61,7 +61,8 @@ export function reportRun({ result }: Followed, options: ReportOptions): number 
 export function bestParametersOf(result: RunResult): number[] | JsonParameterValues | undefined {
   if (!result.runDir || result.iterations === 0) return undefined;
   try {
-    return parametersOfRun(result.runDir).parameters;
+    const run = parametersOfRun(result.runDir);
+    return pointFields(run.parameters, run.space).parameters;
   } catch {
     return undefined;
   }
@@ -77,6 +78,10 @@ function summary(result: RunResult, paramsFile: string | undefined, best: number
   ];
   if (best && !Array.isArray(best)) rows.splice(1, 0, ["best parameters", formatNamedParameters(best)]);
   if (result.provider) rows.push(["ONNX provider", result.provider]);
+  if (result.metrics) {
+    const metrics = Object.entries(result.metrics).map(([name, value]) => `${name} ${formatValue(value)}`);
+    rows.push(["final metrics", metrics.join(", ")]);
+  }
   if (paramsFile) rows.push(["parameters", displayPath(paramsFile)]);
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join("\n");
@@ -112,6 +117,7 @@ export function jsonSummary(
     ...(bestParameters ? { bestParameters } : {}),
     ...(paramsFile ? { paramsFile } : {}),
     ...(result.provider ? { provider: result.provider } : {}),
+    ...(result.metrics ? { metrics: result.metrics } : {}),
     ...(result.error ? { error: result.error } : {}),
   };
 }

@@ -35,6 +35,7 @@ export interface EvaluationFlags {
   nonFinite: NonFinitePolicy;
   runsDir: string;
   queue?: string;
+  metricsEvery?: number;
 }
 
 function seconds(raw: string): number {
@@ -79,7 +80,8 @@ export function addEvaluationOptions(command: Command): Command {
     .option("--timeout <seconds>", "limit per batch of evaluations, 0 for none (default 60)", seconds)
     .option("--non-finite <policy>", "a NaN or infinite value: fail, or skip the query", oneOf(["fail", "skip"]), "fail")
     .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR)
-    .option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl);
+    .option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl)
+    .option("--metrics-every <N>", "compute the objective's metrics() every N iterations (default: its metricsEvery, 10)", integer(1));
 }
 
 /** The stop conditions given; with `withDefault`, iterations default to DEFAULT_ITERATIONS when nothing bounds the run. */
@@ -100,8 +102,15 @@ function timeoutMsFrom(flags: EvaluationFlags): number | undefined {
 }
 
 /** How a run evaluates and where it is stored, from the flags every running command shares. */
-export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir" | "queue"> {
-  return { timeoutMs: timeoutMsFrom(flags), nonFinite: flags.nonFinite, provider: flags.provider, runsDir: flags.runsDir, ...(flags.queue ? { queue: flags.queue } : {}) };
+export function evaluationSettingsFrom(flags: EvaluationFlags): Pick<RunSettings, "timeoutMs" | "nonFinite" | "provider" | "runsDir" | "queue" | "metricsEvery"> {
+  return {
+    timeoutMs: timeoutMsFrom(flags),
+    nonFinite: flags.nonFinite,
+    provider: flags.provider,
+    runsDir: flags.runsDir,
+    ...(flags.queue ? { queue: flags.queue } : {}),
+    metricsEvery: flags.metricsEvery,
+  };
 }
 
 /** The objective file, absolute; a usage error when it does not exist. */

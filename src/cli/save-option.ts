@@ -13,7 +13,7 @@ export interface SaveFlags {
 
 export function addSaveOptions(command: Command): Command {
   return command
-    .option("--save [path]", "save the tuned parameters as JSON (default path: <objective>.params.json beside the objective)")
+    .option("--save [path]", "save the tuned parameters as JSON, above 100,000 numbers with a .safetensors file beside it (default path: <objective>.params.json beside the objective)")
     .option("--force", "with --save: replace a params file that belongs to another objective");
 }
 

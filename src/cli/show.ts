@@ -4,7 +4,7 @@ import { DEFAULT_RUNS_DIR, readRun, resolveRunDir, type RunDetails } from "../ru
 import type { StopConditions } from "../run/types";
 import { UsageError } from "./exit";
 import type { JsonParameterValues } from "../objective/parameters";
-import { parametersOfRun } from "../run/params";
+import { namedParameters, parametersOfRun } from "../run/params";
 import { describeFailure, displayPath, formatDuration, formatNamedParameters, formatValue } from "./format";
 import { integer } from "./parse";
 import { formatTable } from "./table";
@@ -85,8 +85,8 @@ function describeRun({ dir, config, result, checkpoint, lastTrace, traceLines }:
 /** The best point by name, from the checkpoint; undefined when it cannot be read. */
 function bestNamedParameters(dir: string): JsonParameterValues | undefined {
   try {
-    const { parameters } = parametersOfRun(dir);
-    return Array.isArray(parameters) ? undefined : parameters;
+    const { parameters, space } = parametersOfRun(dir);
+    return space ? namedParameters(parameters, space) : undefined;
   } catch {
     return undefined;
   }

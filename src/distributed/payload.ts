@@ -17,6 +17,8 @@ export interface QueryJob {
   dimension: number;
   nonFinite: NonFinitePolicy;
   provider?: OnnxProviderPreference;
+  /** The run's seed: the worker gives the objective the same evaluation context ({ iteration, seed }) as a local run. */
+  seed: number;
 }
 
 /** A query's outcome as the run reads it back. */

@@ -72,9 +72,11 @@ export class QueueEvaluator implements BatchEvaluator {
   static async open(file: string, options: QueueEvaluatorOptions): Promise<QueueEvaluator> {
     const address = parseQueueUrl(options.queue);
     const compiled = await compileObjective(file, options);
-    const local = await ObjectiveEvaluator.load(compiled, options);
-    const info = local.info;
-    await local.close();
+    const loaded = await ObjectiveEvaluator.load(compiled, options);
+    const info = loaded.info;
+    // metrics() run here, on the run's machine (a held-out evaluation is one call per metricsEvery iterations).
+    const local = info.hasMetrics ? loaded : undefined;
+    if (!local) await loaded.close();
     const identity = objectiveIdentity(compiled.code, info);
     const client = await connect(address);
     const queue = new Queue<QueryJob>(queueName(identity), { connection: bullConnection(address.options), prefix: QUEUE_PREFIX });
@@ -86,7 +88,7 @@ export class QueueEvaluator implements BatchEvaluator {
       await Promise.allSettled([queue.close(), events.close()]);
       throw new QueueConnectionError(`cannot use the queue at ${address.display}: ${messageOf(error)}`);
     }
-    const evaluator = new QueueEvaluator(info, identity, address, client, queue, events, options);
+    const evaluator = new QueueEvaluator(info, identity, address, client, queue, events, options, local);
     await evaluator.register(options.runId);
     return evaluator;
   }
@@ -99,6 +101,7 @@ export class QueueEvaluator implements BatchEvaluator {
     private readonly queue: Queue<QueryJob>,
     private readonly events: QueueEvents,
     private readonly options: QueueEvaluatorOptions,
+    private readonly local: ObjectiveEvaluator | undefined,
   ) {
     this.session = newSessionToken(options.runId);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -128,6 +131,12 @@ export class QueueEvaluator implements BatchEvaluator {
     const run = this.order.then(() => this.dispatch(points, rows, iteration));
     this.order = run.catch(() => undefined);
     return run;
+  }
+
+  /** The objective's metrics of `theta`, computed by this process's own objective worker. */
+  metrics(theta: Float64Array, iteration: number): Promise<Record<string, number>> {
+    if (!this.local) return Promise.reject(new Error(`${this.info.file}: the objective defines no metrics()`));
+    return this.local.metrics(theta, iteration);
   }
 
   /** Ends the session: its jobs and keys are removed and the connections closed. Safe to call more than once. */
@@ -173,6 +182,7 @@ export class QueueEvaluator implements BatchEvaluator {
           version: this.identity.version,
           dimension,
           nonFinite: this.nonFinite,
+          seed: this.options.seed ?? 0,
           ...(this.options.provider ? { provider: this.options.provider } : {}),
         };
         jobs.push({ name: "query", data, opts: { jobId: jobId(this.session, iteration, query), removeOnComplete: true, removeOnFail: true } });
@@ -347,6 +357,7 @@ export class QueueEvaluator implements BatchEvaluator {
 
   private async shutDown(): Promise<void> {
     clearInterval(this.poller);
+    await this.local?.close();
     clearTimeout(this.lostTimer);
     const reachable = this.client.status === "ready";
     if (reachable) await withTimeout(this.removeSession(), CLOSE_TIMEOUT_MS);

@@ -53,7 +53,7 @@ interface RedisWithWrite extends Redis {
   writeResult(points: string, values: string, query: number, encoded: string): Promise<number>;
 }
 
-/** One objective worker thread per concurrent job; one evaluator per non-finite policy and provider asked for. */
+/** One objective worker thread per concurrent job; one evaluator per non-finite policy, provider and run seed asked for. */
 class EvaluatorSlot {
   private readonly evaluators = new Map<string, Promise<ObjectiveEvaluator>>();
 
@@ -63,10 +63,10 @@ class EvaluatorSlot {
   ) {}
 
   async evaluate(row: Float64Array, job: QueryJob): Promise<QueryResult> {
-    const key = `${job.nonFinite}/${job.provider ?? ""}`;
+    const key = `${job.nonFinite}/${job.provider ?? ""}/${job.seed}`;
     let opening = this.evaluators.get(key);
     if (!opening) {
-      opening = ObjectiveEvaluator.load(this.compiled, { ...this.options, nonFinite: job.nonFinite, provider: job.provider });
+      opening = ObjectiveEvaluator.load(this.compiled, { ...this.options, nonFinite: job.nonFinite, provider: job.provider, seed: job.seed });
       this.evaluators.set(key, opening);
     }
     try {

@@ -9,8 +9,8 @@ import { type InspectorData, type RunHeader, type RunStatus, type SearchData, ty
 import type { TracePoint } from "./decimate";
 
 export function tracePointOf(line: TraceLine): TracePoint {
-  const { iteration, evaluations, value, best, baseline, gradientNorm, stepNorm } = line;
-  return { iteration, evaluations, value, best, baseline, gradientNorm, stepNorm };
+  const { iteration, evaluations, value, best, baseline, gradientNorm, stepNorm, metrics } = line;
+  return { iteration, evaluations, value, best, baseline, gradientNorm, stepNorm, ...(metrics ? { metrics } : {}) };
 }
 
 /** The stop conditions the dashboard shows (a time limit has no field there). */

@@ -7,6 +7,7 @@ import {
   type ChartView,
   type DashboardSnapshot,
   type InspectorData,
+  type MetricsPoint,
   type ObjectiveInfo,
   type OptimizerSchema,
   type ParameterSummary,
@@ -14,6 +15,7 @@ import {
   type RunHeader,
   type SeriesUpdate,
   emptySeries,
+  toWireNumber,
 } from "../protocol";
 import { TraceDecimator, type TracePoint } from "./decimate";
 import { runLabel } from "./runView";
@@ -26,6 +28,9 @@ interface SessionRun {
   decimator: TraceDecimator;
   /** Rows the webview holds after the last snapshot or update. */
   rowsSent: number;
+  /** Every metrics point (they are sparse: no decimation), and how many the webview holds. */
+  metrics: MetricsPoint[];
+  metricsSent: number;
   inspector: InspectorData | null;
   parameters: ParameterSummary | null;
   /** Header or rows changed since they were last sent. */
@@ -133,13 +138,19 @@ export class ObjectiveSession {
 
   private insert(run: NewRun, points: Iterable<TracePoint>): void {
     const decimator = new TraceDecimator();
-    for (const point of points) decimator.append(point);
+    const metrics: MetricsPoint[] = [];
+    for (const point of points) {
+      decimator.append(point);
+      if (point.metrics) metrics.push(metricsPointOf(point));
+    }
     const entry: SessionRun = {
       header: run.header,
       created: run.created,
       runDir: run.runDir,
       decimator,
       rowsSent: 0,
+      metrics,
+      metricsSent: 0,
       inspector: null,
       parameters: null,
       changed: true,
@@ -179,7 +190,10 @@ export class ObjectiveSession {
   appendTrace(runId: string, points: readonly TracePoint[]): void {
     const run = this.find(runId);
     if (!run || points.length === 0) return;
-    for (const point of points) run.decimator.append(point);
+    for (const point of points) {
+      run.decimator.append(point);
+      if (point.metrics) run.metrics.push(metricsPointOf(point));
+    }
     run.changed = true;
     this.changed();
   }
@@ -241,7 +255,8 @@ export class ObjectiveSession {
       run.rowsSent = series.iteration.length;
       run.changed = false;
       run.detailsChanged = false;
-      return { header: run.header, series };
+      run.metricsSent = run.metrics.length;
+      return { header: run.header, series, ...(run.metrics.length > 0 ? { metrics: [...run.metrics] } : {}) };
     });
     this.structureChanged = false;
     const snapshot: DashboardSnapshot = {
@@ -268,6 +283,10 @@ export class ObjectiveSession {
       const series: SeriesUpdate = run.decimator.takeUpdate() ?? { from: run.rowsSent, total: run.rowsSent, rows: emptySeries() };
       run.rowsSent = series.total;
       const message: ProgressMessage = { type: "progress", header: run.header, series };
+      if (run.metrics.length > run.metricsSent) {
+        message.metrics = run.metrics.slice(run.metricsSent);
+        run.metricsSent = run.metrics.length;
+      }
       if (run.header.runId === selectedId && run.detailsChanged) {
         if (run.inspector) message.inspector = run.inspector;
         if (run.parameters) message.parameters = run.parameters;
@@ -282,4 +301,9 @@ export class ObjectiveSession {
   private find(runId: string): SessionRun | undefined {
     return this.runs.find((run) => run.header.runId === runId);
   }
+}
+
+function metricsPointOf(point: TracePoint): MetricsPoint {
+  const values = Object.fromEntries(Object.entries(point.metrics ?? {}).map(([name, value]) => [name, toWireNumber(value)]));
+  return { iteration: point.iteration, evaluations: point.evaluations, values };
 }

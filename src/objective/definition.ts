@@ -22,11 +22,36 @@ export interface ObjectiveBounds {
   upper: number | ArrayLike<number>;
 }
 
+/**
+ * What an evaluation is part of. Every query of one iteration gets the same
+ * context, so an objective can draw one minibatch per iteration from `seed`
+ * (both sides of a MeZO pair see the same data). It depends only on the
+ * iteration and the run's seed (see evaluationSeed): a resumed run, or a
+ * worker elsewhere, builds the same one.
+ */
+export interface EvaluationContext {
+  /** The iteration the query belongs to (0-based). */
+  readonly iteration: number;
+  /** A 32-bit seed for this iteration's randomness, derived from the run's seed. */
+  readonly seed: number;
+}
+
+/** Named numbers an objective reports about a point, e.g. { accuracy: 0.93 }. */
+export type Metrics = Record<string, number>;
+
 interface ObjectiveDefinitionCommon {
   /** Number of parameters, a positive integer. */
   dimension: number;
-  /** Starting point (length `dimension`); default: the middle of the bounds, or zeros. */
-  initial?: ArrayLike<number> | (() => ArrayLike<number>);
+  /** Starting point (length `dimension`; a Float32Array or Float64Array of millions is fine; initial() may be async); default: the middle of the bounds, or zeros. */
+  initial?: ArrayLike<number> | (() => ArrayLike<number> | Promise<ArrayLike<number>>);
+  /**
+   * Held-out numbers about the current parameters (accuracy, F1, a validation
+   * loss), computed every `metricsEvery` iterations and written into the
+   * trace, the result and the dashboard's Metrics chart. Never optimized.
+   */
+  metrics?(theta: Float64Array, context: EvaluationContext): Metrics | Promise<Metrics>;
+  /** Iterations between two metrics computations; default 10. `--metrics-every` overrides it. */
+  metricsEvery?: number;
   bounds?: ObjectiveBounds;
   name?: string;
   description?: string;
@@ -36,13 +61,13 @@ interface ObjectiveDefinitionCommon {
 
 /** An objective evaluated one point at a time. */
 export interface PointwiseObjectiveDefinition extends ObjectiveDefinitionCommon {
-  evaluate(x: Float64Array): number | Promise<number>;
+  evaluate(x: Float64Array, context: EvaluationContext): number | Promise<number>;
   evaluateBatch?: undefined;
 }
 
 /** An objective evaluated a whole batch at a time (vectorised code, ONNX models). */
 export interface BatchObjectiveDefinition extends ObjectiveDefinitionCommon {
-  evaluateBatch(xs: Float64Array[]): ArrayLike<number> | Promise<ArrayLike<number>>;
+  evaluateBatch(xs: Float64Array[], context: EvaluationContext): ArrayLike<number> | Promise<ArrayLike<number>>;
   evaluate?: undefined;
 }
 
@@ -52,6 +77,9 @@ interface ParametricDefinitionCommon<S extends ParameterSpace> {
   name?: string;
   description?: string;
   setup?(): void | Promise<void>;
+  /** As for vector objectives, with the decoded parameters; see ObjectiveDefinitionCommon.metrics. */
+  metrics?(p: ParameterValues<S>, context: EvaluationContext): Metrics | Promise<Metrics>;
+  metricsEvery?: number;
   dimension?: undefined;
   bounds?: undefined;
   initial?: undefined;
@@ -59,13 +87,13 @@ interface ParametricDefinitionCommon<S extends ParameterSpace> {
 
 /** An objective over named parameters, evaluated one point at a time. */
 export interface PointwiseParametricDefinition<S extends ParameterSpace> extends ParametricDefinitionCommon<S> {
-  evaluate(p: ParameterValues<S>): number | Promise<number>;
+  evaluate(p: ParameterValues<S>, context: EvaluationContext): number | Promise<number>;
   evaluateBatch?: undefined;
 }
 
 /** An objective over named parameters, evaluated a whole batch at a time. */
 export interface BatchParametricDefinition<S extends ParameterSpace> extends ParametricDefinitionCommon<S> {
-  evaluateBatch(ps: ParameterValues<S>[]): ArrayLike<number> | Promise<ArrayLike<number>>;
+  evaluateBatch(ps: ParameterValues<S>[], context: EvaluationContext): ArrayLike<number> | Promise<ArrayLike<number>>;
   evaluate?: undefined;
 }
 
@@ -94,11 +122,31 @@ export interface NormalizedObjective {
   dimension: number;
   initial: Float64Array;
   bounds: { lower: Float64Array; upper: Float64Array } | undefined;
-  evaluate: ((x: Float64Array) => unknown) | undefined;
-  evaluateBatch: ((xs: Float64Array[]) => unknown) | undefined;
+  evaluate: ((x: Float64Array, context: EvaluationContext) => unknown) | undefined;
+  evaluateBatch: ((xs: Float64Array[], context: EvaluationContext) => unknown) | undefined;
+  metrics: ((theta: Float64Array, context: EvaluationContext) => unknown) | undefined;
+  metricsEvery: number;
   setup: (() => unknown) | undefined;
   /** The declared parameters, when the objective has them; `evaluate` then decodes x into them. */
   parameters: ParameterSpace | undefined;
+}
+
+export const DEFAULT_METRICS_EVERY = 10;
+
+/**
+ * The seed of an iteration's context: the run's seed and the iteration mixed
+ * by a 32-bit integer hash (murmur3's finalizer), so neighbouring iterations
+ * get unrelated seeds and any process computes the same one.
+ */
+export function evaluationSeed(runSeed: number, iteration: number): number {
+  let h = (Math.imul(runSeed >>> 0, 0x9e3779b1) ^ Math.imul(iteration >>> 0, 0x85ebca77)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export function evaluationContext(runSeed: number, iteration: number): EvaluationContext {
+  return Object.freeze({ iteration, seed: evaluationSeed(runSeed, iteration) });
 }
 
 /** Problems with a definition that can be seen without running any of its code. */
@@ -140,11 +188,15 @@ function functionProblems(d: Record<string, unknown>): string[] {
   else if (hasEvaluate && typeof d.evaluate !== "function") problems.push("evaluate must be a function");
   else if (hasBatch && typeof d.evaluateBatch !== "function") problems.push("evaluateBatch must be a function");
 
-  for (const key of ["setup"] as const) {
+  for (const key of ["setup", "metrics"] as const) {
     if (d[key] !== undefined && typeof d[key] !== "function") problems.push(`${key} must be a function`);
   }
   for (const key of ["name", "description"] as const) {
     if (d[key] !== undefined && typeof d[key] !== "string") problems.push(`${key} must be a string`);
+  }
+  const every = d.metricsEvery;
+  if (every !== undefined && !(typeof every === "number" && Number.isInteger(every) && every > 0)) {
+    problems.push(`metricsEvery must be a positive integer, got ${String(every)}`);
   }
   return problems;
 }
@@ -171,7 +223,7 @@ export function definitionFromExports(moduleExports: unknown): ObjectiveDefiniti
       bounds: exports.bounds as ObjectiveBounds | undefined,
       name: exports.name as string | undefined,
       description: exports.description as string | undefined,
-      evaluate: main as (x: Float64Array) => number,
+      evaluate: main as (x: Float64Array, context: EvaluationContext) => number,
     };
   }
   if (typeof main !== "object" || main === null) {
@@ -226,6 +278,8 @@ export function normalizeDefinition(
     // Bound rather than wrapped, so no frame of this file shows in the user's stack traces.
     evaluate: def.evaluate?.bind(def),
     evaluateBatch: def.evaluateBatch?.bind(def),
+    metrics: def.metrics?.bind(def),
+    metricsEvery: def.metricsEvery ?? DEFAULT_METRICS_EVERY,
     setup: def.setup?.bind(def),
     parameters: undefined,
   };
@@ -239,7 +293,7 @@ function normalizeParametric(def: ParametricObjectiveDefinition, defaultName: st
   const space = def.parameters;
   const dimension = spaceDimension(space);
   const decode = (x: Float64Array) => decodeParameters(space, x);
-  const { evaluate, evaluateBatch } = def;
+  const { evaluate, evaluateBatch, metrics } = def;
   return {
     name: def.name ?? defaultName,
     description: def.description,
@@ -251,6 +305,8 @@ function normalizeParametric(def: ParametricObjectiveDefinition, defaultName: st
     evaluateBatch:
       evaluateBatch &&
       ((xs: Float64Array[], ...rest: unknown[]) => (evaluateBatch as (...args: unknown[]) => unknown).call(def, xs.map(decode), ...rest)),
+    metrics: metrics && ((theta: Float64Array, context: EvaluationContext) => metrics.call(def, decode(theta), context)),
+    metricsEvery: def.metricsEvery ?? DEFAULT_METRICS_EVERY,
     setup: def.setup?.bind(def),
     parameters: space,
   };

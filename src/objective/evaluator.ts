@@ -34,6 +34,8 @@ export interface ObjectiveEvaluatorOptions extends CompileOptions {
   provider?: OnnxProviderPreference;
   /** The worker entry; see defaultWorkerScript. */
   workerScript?: string;
+  /** The run's seed, from which each iteration's evaluation context is derived; default 0. */
+  seed?: number;
 }
 
 export interface ObjectiveInfo {
@@ -50,6 +52,10 @@ export interface ObjectiveInfo {
   readonly provider: string | undefined;
   /** Why the provider is not the one asked for, e.g. the CPU fallback of "auto". */
   readonly providerNote: string | undefined;
+  /** Whether the objective defines metrics(); see ObjectiveEvaluator.metrics. */
+  readonly hasMetrics: boolean;
+  /** The objective's own metricsEvery (default 10). */
+  readonly metricsEvery: number;
 }
 
 /** A query whose value was unusable under policy "skip"; its value came back as NaN. */
@@ -87,6 +93,8 @@ interface Pending {
   reject(error: ObjectiveError): void;
   /** Resolves open() when the worker reports "ready". */
   loaded?: () => void;
+  /** Resolves a metrics() call when the worker answers this sequence number. */
+  metrics?: { seq: number; resolve(metrics: Record<string, number>): void };
   timer?: NodeJS.Timeout;
 }
 
@@ -151,6 +159,7 @@ export class ObjectiveEvaluator {
       provider: options.provider,
       onnxRuntimeDir: compiled.onnxRuntimeDir,
       nonFinite: this.nonFinite,
+      runSeed: options.seed ?? 0,
       control: this.control.buffer as SharedArrayBuffer,
     };
     this.worker = new Worker(workerScript, { workerData, execArgv: workerExecArgv(workerScript) });
@@ -181,6 +190,16 @@ export class ObjectiveEvaluator {
    */
   evaluateBatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array> {
     const run = this.queue.then(() => this.dispatch(points, rows, iteration));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The objective's metrics of `theta` (its metrics() with the context of
+   * `iteration`), queued like batches. Throws when the objective has none.
+   */
+  metrics(theta: Float64Array, iteration: number): Promise<Record<string, number>> {
+    const run = this.queue.then(() => this.dispatchMetrics(theta, iteration));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -233,6 +252,20 @@ export class ObjectiveEvaluator {
         this.worker.unref();
         resolve(this.collect(rows, iteration));
       });
+    });
+  }
+
+  private dispatchMetrics(theta: Float64Array, iteration: number): Promise<Record<string, number>> {
+    this.assertUsable();
+    if (!this.info.hasMetrics) throw new Error(`${this.compiled.file}: the objective defines no metrics()`);
+    if (theta.length !== this.info.dimension) throw new RangeError(`theta holds ${theta.length} numbers; the dimension is ${this.info.dimension}`);
+    const seq = ++this.seq;
+    this.control[CONTROL.query] = -1;
+    return new Promise<Record<string, number>>((resolve, reject) => {
+      const pending: Pending = { phase: "batch", iteration, reject, metrics: { seq, resolve } };
+      this.begin(pending);
+      const message: HostMessage = { type: "metrics", seq, iteration, theta: theta.slice() };
+      this.worker.postMessage(message);
     });
   }
 
@@ -313,6 +346,14 @@ export class ObjectiveEvaluator {
         if (pending?.phase === "load" && this.settle(pending)) {
           this.worker.unref(); // an idle evaluator does not keep the process alive
           pending.loaded?.();
+        }
+        break;
+      }
+      case "metrics": {
+        const pending = this.pending;
+        if (pending?.metrics?.seq === message.seq && this.settle(pending)) {
+          this.worker.unref();
+          pending.metrics.resolve(message.metrics);
         }
         break;
       }

@@ -19,6 +19,8 @@ export interface WorkerStartData {
   provider: OnnxProviderPreference | undefined;
   onnxRuntimeDir: string | undefined;
   nonFinite: NonFinitePolicy;
+  /** The run's seed: with the iteration it makes each evaluation context (definition.ts, evaluationContext). */
+  runSeed: number;
   /** Int32Array view, indexed by CONTROL. */
   control: SharedArrayBuffer;
 }
@@ -42,13 +44,16 @@ export interface BatchBuffers {
   statuses: SharedArrayBuffer;
 }
 
-export type HostMessage = {
-  type: "batch";
-  seq: number;
-  rows: number;
-  iteration: number;
-  buffers?: BatchBuffers;
-};
+export type HostMessage =
+  | {
+      type: "batch";
+      seq: number;
+      rows: number;
+      iteration: number;
+      buffers?: BatchBuffers;
+    }
+  /** The objective's metrics of theta; rare, so theta travels in the message. */
+  | { type: "metrics"; seq: number; iteration: number; theta: Float64Array };
 
 export interface ObjectiveInfoMessage {
   name: string;
@@ -60,9 +65,13 @@ export interface ObjectiveInfoMessage {
   parameters: ParameterSpace | undefined;
   provider: string | undefined;
   providerNote: string | undefined;
+  /** Whether the objective defines metrics(), and how often it asks for them. */
+  hasMetrics: boolean;
+  metricsEvery: number;
 }
 
 export type WorkerMessage =
+  | { type: "metrics"; seq: number; metrics: Record<string, number> }
   | { type: "ready"; info: ObjectiveInfoMessage }
   | { type: "failed"; failure: ObjectiveFailure }
   | { type: "provider"; provider: string; providerNote: string | undefined }

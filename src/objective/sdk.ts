@@ -20,6 +20,8 @@ import type { ParameterSpace } from "./parameters";
 export type {
   BatchObjectiveDefinition,
   BatchParametricDefinition,
+  EvaluationContext,
+  Metrics,
   ObjectiveBounds,
   ObjectiveDefinition,
   ParametricObjectiveDefinition,

@@ -12,6 +12,8 @@ import {
   DEFINITION_ERROR_NAME,
   DEFINITION_SITE,
   definitionFromExports,
+  type EvaluationContext,
+  evaluationContext,
   type NormalizedObjective,
   normalizeDefinition,
 } from "./definition";
@@ -138,6 +140,8 @@ async function load(): Promise<void> {
   let initialValues: unknown;
   try {
     initialValues = typeof definition.initial === "function" ? definition.initial() : definition.initial;
+    // initial() may be async, e.g. to read weights or run a model for a starting point.
+    if (isThenable(initialValues)) initialValues = await initialValues;
   } catch (error) {
     return fail(thrownFailure("load", "initial() threw", error));
   }
@@ -170,6 +174,8 @@ async function load(): Promise<void> {
     bounds: objective.bounds,
     parameters: objective.parameters,
     ...providerSummary(),
+    hasMetrics: objective.metrics !== undefined,
+    metricsEvery: objective.metricsEvery,
   };
   post({ type: "ready", info });
 }
@@ -205,14 +211,14 @@ function record(query: number, value: unknown, returnedBy: string): ObjectiveFai
   return undefined;
 }
 
-async function evaluateEach(rows: number, dimension: number): Promise<ObjectiveFailure | undefined> {
+async function evaluateEach(rows: number, dimension: number, context: EvaluationContext): Promise<ObjectiveFailure | undefined> {
   const evaluate = objective.evaluate!;
   for (let query = 0; query < rows; query++) {
     control[CONTROL.query] = query;
     let value: unknown;
     try {
       // A copy per query: the objective may keep or modify x.
-      value = evaluate(points.slice(query * dimension, (query + 1) * dimension));
+      value = evaluate(points.slice(query * dimension, (query + 1) * dimension), context);
       if (isThenable(value)) value = await value;
     } catch (error) {
       return thrownFailure("evaluate", "evaluate threw", error, query);
@@ -223,13 +229,13 @@ async function evaluateEach(rows: number, dimension: number): Promise<ObjectiveF
   return undefined;
 }
 
-async function evaluateWhole(rows: number, dimension: number): Promise<ObjectiveFailure | undefined> {
+async function evaluateWhole(rows: number, dimension: number, context: EvaluationContext): Promise<ObjectiveFailure | undefined> {
   control[CONTROL.query] = -1;
   const xs: Float64Array[] = new Array(rows);
   for (let query = 0; query < rows; query++) xs[query] = points.slice(query * dimension, (query + 1) * dimension);
   let result: unknown;
   try {
-    result = objective.evaluateBatch!(xs);
+    result = objective.evaluateBatch!(xs, context);
     if (isThenable(result)) result = await result;
   } catch (error) {
     return thrownFailure("evaluate", "evaluateBatch threw", error);
@@ -249,15 +255,39 @@ async function evaluateWhole(rows: number, dimension: number): Promise<Objective
   return undefined;
 }
 
-async function runBatch(message: HostMessage): Promise<void> {
+async function runBatch(message: Extract<HostMessage, { type: "batch" }>): Promise<void> {
   if (message.buffers) adoptBuffers(message.buffers);
   const dimension = objective.dimension;
+  const context = evaluationContext(start.runSeed, message.iteration);
   const failure = objective.evaluateBatch
-    ? await evaluateWhole(message.rows, dimension)
-    : await evaluateEach(message.rows, dimension);
+    ? await evaluateWhole(message.rows, dimension, context)
+    : await evaluateEach(message.rows, dimension, context);
   if (failure) return fail(failure);
   Atomics.store(control, CONTROL.done, message.seq);
   Atomics.notify(control, CONTROL.done);
+}
+
+/** Runs metrics(theta, context) and checks that it returned named finite-or-NaN numbers. */
+async function runMetrics(message: Extract<HostMessage, { type: "metrics" }>): Promise<void> {
+  control[CONTROL.query] = -1;
+  let result: unknown;
+  try {
+    result = objective.metrics!(message.theta, evaluationContext(start.runSeed, message.iteration));
+    if (isThenable(result)) result = await result;
+  } catch (error) {
+    return fail(thrownFailure("evaluate", "metrics threw", error));
+  }
+  if (typeof result !== "object" || result === null || Array.isArray(result)) {
+    return fail({ kind: "evaluate", summary: `metrics returned ${describeValue(result)}`, detail: "expected an object of named numbers, e.g. { accuracy: 0.93 }" });
+  }
+  const metrics: Record<string, number> = {};
+  for (const [name, value] of Object.entries(result)) {
+    if (typeof value !== "number") {
+      return fail({ kind: "evaluate", summary: `metrics returned ${name}: ${describeValue(value)}`, detail: "every metric must be a number" });
+    }
+    metrics[name] = value;
+  }
+  post({ type: "metrics", seq: message.seq, metrics });
 }
 
 /** Lets the host name the line that called process.exit before the worker goes down. */
@@ -281,6 +311,6 @@ process.on("uncaughtException", (error) => {
 
 reportExitCalls();
 port.on("message", (message: HostMessage) => {
-  runBatch(message).catch((error: unknown) => fail(thrownFailure("crash", "the objective worker failed", error)));
+  (message.type === "metrics" ? runMetrics(message) : runBatch(message)).catch((error: unknown) => fail(thrownFailure("crash", "the objective worker failed", error)));
 });
 void load();

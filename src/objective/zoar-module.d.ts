@@ -38,4 +38,6 @@ declare module "zoar" {
   export type IntegerParameter = import("./sdk").IntegerParameter;
   export type ChoiceParameter<T extends ChoiceValue = ChoiceValue> = import("./sdk").ChoiceParameter<T>;
   export type VectorParameter = import("./sdk").VectorParameter;
+  export type EvaluationContext = import("./sdk").EvaluationContext;
+  export type Metrics = import("./sdk").Metrics;
 }

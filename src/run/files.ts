@@ -11,7 +11,7 @@ let temporaryCount = 0;
  * With `previous`, the old `file` is first renamed to that name, so the
  * generation before stays readable beside the new one.
  */
-export function writeFileAtomic(file: string, text: string, previous?: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array, previous?: string): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${threadId}-${++temporaryCount}.tmp`);
   const fd = fs.openSync(temporary, "w");
   try {

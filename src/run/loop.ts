@@ -86,6 +86,8 @@ export class RunLoop {
   private readonly optimizer: Optimizer;
   private readonly clock: ActiveClock;
   private readonly rowsPerIteration: number;
+  /** Iterations between metrics, 0 when the objective has none. */
+  private readonly metricsEvery: number;
   private readonly throttle: ProgressThrottle;
   private readonly listeners = new Set<(progress: RunProgress) => void>();
 
@@ -114,6 +116,7 @@ export class RunLoop {
     this.clock = parts.clock;
     this.lastMeasured = parts.lastMeasured;
     this.rowsPerIteration = rowsPerIteration(this.optimizer);
+    this.metricsEvery = this.evaluator.info.hasMetrics ? (this.config.metricsEvery ?? this.evaluator.info.metricsEvery) : 0;
     this.throttle = new ProgressThrottle(() => this.emitProgress(), parts.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const last = this.optimizer.inspect().last;
     this.bestValue = last?.bestValue ?? Infinity;
@@ -230,7 +233,8 @@ export class RunLoop {
       }
       this.copyMeasuredPoint(batch);
       const told = this.optimizer.tell(values);
-      this.recordIteration(told, skipped);
+      const metrics = await this.metricsDue(told.iteration);
+      this.recordIteration(told, skipped, metrics);
       this.checkpointWhenDue();
       this.throttle.request();
     }
@@ -270,7 +274,13 @@ export class RunLoop {
     }
   }
 
-  private recordIteration(told: TellResult, skipped: number): void {
+  /** The metrics of the iteration's theta when due (iteration 0, then every metricsEvery). */
+  private async metricsDue(iteration: number): Promise<Record<string, number> | undefined> {
+    if (this.metricsEvery === 0 || iteration % this.metricsEvery !== 0) return undefined;
+    return this.evaluator.metrics(this.measuring, iteration);
+  }
+
+  private recordIteration(told: TellResult, skipped: number, metrics: Record<string, number> | undefined): void {
     // The copied point becomes the last measured one; its previous buffer is reused next iteration.
     const previous = this.lastMeasured?.parameters;
     this.lastMeasured = { iteration: told.iteration, value: told.value, parameters: this.measuring };
@@ -289,6 +299,7 @@ export class RunLoop {
       elapsedMs: Math.round(this.clock.elapsedMs * 1000) / 1000,
     };
     if (skipped > 0) line.skipped = skipped;
+    if (metrics) line.metrics = metrics;
     this.store.appendTrace(line);
     this.traceSinceEvent.push(line);
   }
@@ -316,6 +327,15 @@ export class RunLoop {
     } catch (checkpointError) {
       if (!error) ({ reason, error } = failureOutcome(checkpointError));
     }
+    let finalMetrics: Record<string, number> | undefined;
+    // The final parameters' metrics, the number a fine-tune is judged by.
+    if (!error && this.metricsEvery > 0 && this.optimizer.currentIteration > 0) {
+      try {
+        finalMetrics = await this.evaluator.metrics(this.optimizer.parameters, this.optimizer.currentIteration);
+      } catch (metricsError) {
+        ({ reason, error } = failureOutcome(metricsError));
+      }
+    }
     const position = this.position();
     const result: RunResult = {
       status: error ? "failed" : reason === "stopped" ? "stopped" : "done",
@@ -328,6 +348,7 @@ export class RunLoop {
       finalValue: this.lastValue,
       elapsedMs: this.clock.elapsedMs,
       provider: this.evaluator.info.provider,
+      ...(finalMetrics ? { metrics: finalMetrics } : {}),
       ...(error ? { error } : {}),
       finished: new Date().toISOString(),
     };
@@ -398,8 +419,8 @@ function dropUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
-function evaluatorOptions(config: Pick<RunConfig, "timeoutMs" | "nonFinite" | "provider">, options: LoopOptions): ObjectiveEvaluatorOptions {
-  return { timeoutMs: config.timeoutMs, nonFinite: config.nonFinite, provider: config.provider, workerScript: options.objectiveWorkerScript };
+function evaluatorOptions(config: Pick<RunConfig, "timeoutMs" | "nonFinite" | "provider" | "seed">, options: LoopOptions): ObjectiveEvaluatorOptions {
+  return { timeoutMs: config.timeoutMs, nonFinite: config.nonFinite, provider: config.provider, seed: config.seed, workerScript: options.objectiveWorkerScript };
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -416,8 +437,11 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
     nonFinite: settings.nonFinite ?? "fail",
     provider: settings.provider,
   } as const;
+  if (settings.metricsEvery !== undefined && !(Number.isInteger(settings.metricsEvery) && settings.metricsEvery > 0)) {
+    throw new RangeError(`metricsEvery must be a positive integer, got ${settings.metricsEvery}`);
+  }
   const runDir = path.resolve(settings.runDir ?? path.join(settings.runsDir ?? DEFAULT_RUNS_DIR, newRunId()));
-  const choice = { ...evaluatorOptions(policies, options), queue: settings.queue, runId: path.basename(runDir) };
+  const choice = { ...evaluatorOptions({ ...policies, seed }, options), queue: settings.queue, runId: path.basename(runDir) };
   const evaluator = await openEvaluator(settings.objectiveFile, choice);
   try {
     const info = evaluator.info;
@@ -444,6 +468,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       ...policies,
       checkpoint: { ...DEFAULT_CHECKPOINT_POLICY, ...settings.checkpoint },
       ...(settings.initialFile ? { initialFile: path.resolve(settings.initialFile) } : {}),
+      ...(info.hasMetrics ? { metricsEvery: settings.metricsEvery ?? info.metricsEvery } : {}),
     };
     const store = RunStore.create(runDir, config, (staging) => {
       staging.acquireLock();

@@ -14,12 +14,21 @@
  * and parameters belong together). Paths are relative to the file's folder,
  * so a project can move. A file that belongs to another objective is never
  * replaced unless forced.
+ *
+ * Above LARGE_PARAMETERS numbers (a fine-tuned model's weights) the vectors
+ * go to a binary `<objective>.params.safetensors` beside the JSON, as float64
+ * tensors "best" and "final"; the JSON then names that file in `tensors` and
+ * leaves `parameters` out.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { decodeParameters, type JsonParameterValues, type ParameterSpace, toJsonValues } from "../objective/parameters";
 import { toJsonText, writeFileAtomic } from "./files";
+import { readSafetensors, writeSafetensors } from "./safetensors";
 import { RunStore } from "./store";
+
+/** From this many numbers on, parameters are saved as safetensors rather than JSON arrays. */
+export const LARGE_PARAMETERS = 100_000;
 
 export interface SavedParameters {
   /** The objective file, relative to the params file's folder. */
@@ -34,10 +43,18 @@ export interface SavedParameters {
   vector?: number[];
   iteration: number;
   final: { value: number; parameters: number[] | JsonParameterValues; vector?: number[]; iteration: number };
+  /** The safetensors file holding "best" and "final", relative to this file's folder, for large parameters. */
+  tensors?: string;
   /** The run folder, relative to the params file's folder. */
   run: string;
   saved: string;
 }
+
+/** The JSON file as written: without the vectors when `tensors` holds them. */
+type ParamsFileContent = Omit<SavedParameters, "parameters" | "final"> & {
+  parameters?: number[] | JsonParameterValues;
+  final: { value: number; parameters?: number[] | JsonParameterValues; vector?: number[]; iteration: number };
+};
 
 export class ParamsConflictError extends Error {
   override readonly name = "ParamsConflictError";
@@ -52,7 +69,20 @@ export function defaultParamsPath(objectiveFile: string): string {
 }
 
 /** The parameters of a finished (or interrupted) run, from its last checkpoint. */
-export function parametersOfRun(runDir: string): Omit<SavedParameters, "objective" | "run" | "saved"> & { objectiveFile: string; runDir: string } {
+export interface RunParameters {
+  objectiveFile: string;
+  runDir: string;
+  name: string;
+  optimizer: string;
+  value: number;
+  parameters: Float64Array;
+  iteration: number;
+  final: { value: number; parameters: Float64Array; iteration: number };
+  /** The objective's named parameters, when it declares them (`parameters` are then normalised coordinates). */
+  space?: ParameterSpace;
+}
+
+export function parametersOfRun(runDir: string): RunParameters {
   const store = RunStore.open(runDir);
   const config = store.readConfig();
   const checkpoint = store.readCheckpoint();
@@ -65,9 +95,10 @@ export function parametersOfRun(runDir: string): Omit<SavedParameters, "objectiv
     name: config.objective.name,
     optimizer: config.optimizer,
     value: best.value,
-    ...pointFields(best.parameters, space),
+    parameters: best.parameters,
     iteration: best.iteration,
-    final: { value: lastMeasured.value, ...pointFields(lastMeasured.parameters, space), iteration: lastMeasured.iteration },
+    final: { value: lastMeasured.value, parameters: lastMeasured.parameters, iteration: lastMeasured.iteration },
+    ...(space ? { space } : {}),
   };
 }
 
@@ -80,6 +111,18 @@ export function pointFields(point: ArrayLike<number>, space: ParameterSpace | un
 /** The values by name of a normalised point. */
 export function namedParameters(point: ArrayLike<number>, space: ParameterSpace): JsonParameterValues {
   return toJsonValues(space, decodeParameters(space, point));
+}
+
+/** A saved point as the engine's vector: `vector` for named parameters, else `parameters`. */
+export function savedVector(point: { parameters: number[] | JsonParameterValues; vector?: number[] }): number[] {
+  if (point.vector) return point.vector;
+  if (Array.isArray(point.parameters)) return point.parameters;
+  throw new Error("the saved parameters are by name and carry no vector");
+}
+
+/** `dir/x.params.json` -> `dir/x.params.safetensors`. */
+export function tensorsPathFor(paramsFile: string): string {
+  return paramsFile.replace(/\.json$/i, "") + ".safetensors";
 }
 
 /** Which objective an existing params file belongs to (absolute), or why that cannot be told. */
@@ -105,19 +148,28 @@ export function saveRunParameters(runDir: string, file?: string, options: { forc
   const target = path.resolve(file ?? defaultParamsPath(objectiveFile));
   checkParamsTarget(target, objectiveFile, options);
   const folder = path.dirname(target);
-  const saved: SavedParameters = {
+  const large = rest.parameters.length > LARGE_PARAMETERS;
+  const tensorsFile = tensorsPathFor(target);
+  const saved: ParamsFileContent = {
     objective: path.relative(folder, objectiveFile),
     name: rest.name,
     optimizer: rest.optimizer,
     value: rest.value,
-    parameters: rest.parameters,
-    ...(rest.vector ? { vector: rest.vector } : {}),
+    ...(large ? {} : pointFields(rest.parameters, rest.space)),
     iteration: rest.iteration,
-    final: rest.final,
+    final: { value: rest.final.value, ...(large ? {} : pointFields(rest.final.parameters, rest.space)), iteration: rest.final.iteration },
+    ...(large ? { tensors: path.relative(folder, tensorsFile) } : {}),
     run: path.relative(folder, dir),
     saved: new Date().toISOString(),
   };
   fs.mkdirSync(folder, { recursive: true });
+  if (large) {
+    const metadata = { format: "zoar-params/1", objective: saved.objective, optimizer: saved.optimizer, iteration: String(saved.iteration) };
+    writeSafetensors(tensorsFile, {
+      best: { data: rest.parameters, shape: [rest.parameters.length] },
+      final: { data: rest.final.parameters, shape: [rest.final.parameters.length] },
+    }, metadata);
+  }
   writeFileAtomic(target, toJsonText(saved));
   return target;
 }
@@ -132,6 +184,16 @@ export function checkParamsTarget(target: string, objectiveFile: string, options
   throw new ParamsConflictError(`${target} was not overwritten: ${why}, not of ${objective} (force to replace it)`);
 }
 
+/** A params file; large parameters are read back from its safetensors file into `parameters` and `final.parameters`. */
 export function readSavedParameters(file: string): SavedParameters {
-  return JSON.parse(fs.readFileSync(file, "utf8")) as SavedParameters;
+  const saved = JSON.parse(fs.readFileSync(file, "utf8")) as ParamsFileContent;
+  if (saved.tensors !== undefined) {
+    const { tensors } = readSafetensors(path.resolve(path.dirname(file), saved.tensors));
+    for (const name of ["best", "final"]) {
+      if (!(tensors[name]?.data instanceof Float64Array)) throw new Error(`${saved.tensors}: no float64 tensor "${name}"`);
+    }
+    saved.parameters = Array.from(tensors.best.data as Float64Array);
+    saved.final.parameters = Array.from(tensors.final.data as Float64Array);
+  }
+  return saved as SavedParameters;
 }

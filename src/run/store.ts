@@ -319,6 +319,9 @@ function resultFromJson(raw: Record<string, unknown>): RunResult {
     finalValue: numberOrNaN(raw.finalValue),
     elapsedMs: numberOrNaN(raw.elapsedMs),
     provider: (raw.provider as string | null) ?? undefined,
+    ...(typeof raw.metrics === "object" && raw.metrics !== null
+      ? { metrics: Object.fromEntries(Object.entries(raw.metrics).map(([name, value]) => [name, numberOrNaN(value)])) }
+      : {}),
     ...(raw.error ? { error: raw.error as RunErrorRecord } : {}),
     finished: raw.finished as string,
   };

@@ -124,6 +124,9 @@ export function parseTraceLine(text: string, lineNumber: number, file: string): 
     elapsedMs: numberOrNaN(raw.elapsedMs),
   };
   if (typeof raw.skipped === "number") line.skipped = raw.skipped;
+  if (typeof raw.metrics === "object" && raw.metrics !== null) {
+    line.metrics = Object.fromEntries(Object.entries(raw.metrics).map(([name, value]) => [name, numberOrNaN(value)]));
+  }
   return line;
 }
 

@@ -48,6 +48,8 @@ export interface RunSettings {
   queue?: string;
   /** A saved parameters file (.json) the run starts from instead of the objective's initial point. */
   initialFile?: string;
+  /** Iterations between two metrics computations; default: the objective's metricsEvery. */
+  metricsEvery?: number;
 }
 
 /** config.json: everything needed to understand or resume a run. */
@@ -76,6 +78,8 @@ export interface RunConfig {
   checkpoint: CheckpointPolicy;
   /** The parameters file the run started from, when it did not start at the objective's initial point. */
   initialFile?: string;
+  /** Iterations between two metrics computations; absent when the objective has no metrics(). */
+  metricsEvery?: number;
 }
 
 /** One line of trace.jsonl. Non-finite numbers are written as null. */
@@ -94,6 +98,8 @@ export interface TraceLine {
   elapsedMs: number;
   /** Queries whose non-finite value was skipped (policy "skip"); absent when none. */
   skipped?: number;
+  /** The objective's metrics of this iteration's theta, every metricsEvery iterations; absent otherwise. */
+  metrics?: Record<string, number>;
 }
 
 export type RunStatus = "done" | "stopped" | "failed";
@@ -135,6 +141,8 @@ export interface RunResult {
   elapsedMs: number;
   /** ONNX provider the objective ran on, when it loaded a model. */
   provider: string | undefined;
+  /** The objective's metrics of the final parameters, when it defines metrics(). */
+  metrics?: Record<string, number>;
   error?: RunErrorRecord;
   finished: string;
 }

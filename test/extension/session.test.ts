@@ -163,4 +163,26 @@ describe("dashboard session (host view model)", () => {
     session.appendTrace("r", [point(1)]);
     assert.equal(calls, 2);
   });
+
+  it("sends every metrics point once: all in a snapshot, the new ones with progress", () => {
+    const session = new ObjectiveSession("/w/finetune.ts", "finetune.ts");
+    session.addLiveRuns([{ runId: "a", header: header("a"), runDir: undefined, created: "2026-01-01T00:00:00Z" }]);
+    const withMetrics = (iteration: number): TracePoint => ({ ...point(iteration), ...(iteration % 5 === 0 ? { metrics: { accuracy: iteration / 100, loss: NaN } } : {}) });
+    session.appendTrace("a", Array.from({ length: 12 }, (_, i) => withMetrics(i)));
+    session.takeUpdate();
+    const snapshot = session.snapshot(CAN_RUN, []);
+    assert.deepEqual(snapshot.runs[0].metrics, [
+      { iteration: 0, evaluations: 11, values: { accuracy: 0, loss: null } },
+      { iteration: 5, evaluations: 66, values: { accuracy: 0.05, loss: null } },
+      { iteration: 10, evaluations: 121, values: { accuracy: 0.1, loss: null } },
+    ]);
+    session.appendTrace("a", Array.from({ length: 10 }, (_, i) => withMetrics(12 + i)));
+    const update = session.takeUpdate();
+    assert.equal(update.kind, "progress");
+    const messages = update.kind === "progress" ? update.messages : [];
+    assert.deepEqual(messages[0].metrics?.map((p) => p.iteration), [15, 20]);
+    session.appendTrace("a", [withMetrics(22)]);
+    const next = session.takeUpdate();
+    assert.equal(next.kind === "progress" ? next.messages[0].metrics : "none", undefined, "no metrics point, no metrics field");
+  });
 });

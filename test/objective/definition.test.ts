@@ -4,6 +4,8 @@ import {
   DEFINITION_ERROR_NAME,
   definitionFromExports,
   definitionProblems,
+  evaluationContext,
+  evaluationSeed,
   normalizeDefinition,
 } from "../../src/objective/definition";
 import { defineObjective } from "../../src/objective/sdk";
@@ -16,7 +18,7 @@ describe("objective definition", () => {
     assert.equal(objective.name, "fallback");
     assert.deepEqual(Array.from(objective.initial), [0, 0]);
     assert.equal(objective.bounds, undefined);
-    assert.equal(objective.evaluate!(new Float64Array([7, 0])), 7);
+    assert.equal(objective.evaluate!(new Float64Array([7, 0]), evaluationContext(0, 0)), 7);
   });
 
   it("starts in the middle of finite bounds and inside half-open ones", () => {
@@ -73,7 +75,7 @@ describe("objective definition", () => {
   it("reads the bare form: a default function plus dimension, initial and bounds exports", () => {
     const def = definitionFromExports({ default: (x: Float64Array) => x[1], dimension: 2, initial: [1, 2] });
     assert.equal(def.dimension, 2);
-    assert.equal(def.evaluate!(new Float64Array([0, 9])), 9);
+    assert.equal(def.evaluate!(new Float64Array([0, 9]), evaluationContext(0, 0)), 9);
     assert.throws(() => definitionFromExports({ default: evaluate }), /no `export const dimension/);
     assert.throws(() => definitionFromExports({ dimension: 2 }), /no default export/);
     assert.throws(() => definitionFromExports({ default: 42 }), /must be defineObjective\(\{\.\.\.\}\) or a function, got number/);
@@ -86,5 +88,34 @@ describe("objective definition", () => {
       () => defineObjective({ dimension: 0, evaluate } as never),
       (error: Error) => error.name === DEFINITION_ERROR_NAME && /positive integer, got 0/.test(error.message),
     );
+  });
+
+  it("derives each iteration's context seed from the run's seed and the iteration alone", () => {
+    assert.deepEqual(evaluationContext(7, 3), { iteration: 3, seed: evaluationSeed(7, 3) });
+    assert.equal(evaluationSeed(7, 3), evaluationSeed(7, 3));
+    const seeds = new Set<number>();
+    for (let iteration = 0; iteration < 1000; iteration++) seeds.add(evaluationSeed(1, iteration));
+    for (let runSeed = 2; runSeed < 100; runSeed++) seeds.add(evaluationSeed(runSeed, 0));
+    assert.equal(seeds.size, 1000 + 98, "neighbouring iterations and run seeds get distinct seeds");
+    for (const seed of seeds) assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32);
+  });
+
+  it("takes metrics and metricsEvery, checks them, and defaults metricsEvery to 10", () => {
+    const metrics = () => ({ accuracy: 1 });
+    const normalized = normalizeDefinition(checkDefinition({ dimension: 1, evaluate, metrics }), undefined, "m");
+    assert.equal(normalized.metricsEvery, 10);
+    assert.deepEqual(normalized.metrics!(new Float64Array(1), evaluationContext(0, 0)), { accuracy: 1 });
+    assert.equal(normalizeDefinition(checkDefinition({ dimension: 1, evaluate, metrics, metricsEvery: 3 }), undefined, "m").metricsEvery, 3);
+    assert.deepEqual(definitionProblems({ dimension: 1, evaluate, metrics: 5, metricsEvery: 0 }), [
+      "metrics must be a function",
+      "metricsEvery must be a positive integer, got 0",
+    ]);
+  });
+
+  it("takes initial parameters as a Float32Array of a million values", () => {
+    const initial = new Float32Array(1_000_000).fill(0.5);
+    const normalized = normalizeDefinition(checkDefinition({ dimension: initial.length, evaluate, initial: () => initial }), initial, "big");
+    assert.equal(normalized.initial.length, 1_000_000);
+    assert.equal(normalized.initial[999_999], 0.5);
   });
 });

@@ -157,14 +157,14 @@ describe("parameter declarations", () => {
     assert.equal(pointwise.dimension, 3);
     assert.deepEqual(Array.from(pointwise.bounds!.upper), [1, 1, 1]);
     assert.deepEqual(Array.from(pointwise.initial), [0.5, 0.5 + CHOICE_LEAD, 0.5]);
-    assert.equal(pointwise.evaluate!(Float64Array.from([1, 0.2, 0.7])), 1);
+    assert.equal(pointwise.evaluate!(Float64Array.from([1, 0.2, 0.7]), { iteration: 0, seed: 0 }), 1);
     assert.deepEqual(seen, [{ rate: 1, solver: "b" }]);
     const batch = normalizeDefinition(
       checkDefinition({ parameters: space, evaluateBatch: (ps: { solver: string }[]) => ps.map((p) => (p.solver === "a" ? 1 : 2)) }),
       undefined,
       "b",
     );
-    assert.deepEqual(batch.evaluateBatch!([Float64Array.from([0, 1, 0]), Float64Array.from([0, 0, 1])]), [1, 2]);
+    assert.deepEqual(batch.evaluateBatch!([Float64Array.from([0, 1, 0]), Float64Array.from([0, 0, 1])], { iteration: 0, seed: 0 }), [1, 2]);
   });
 
   it("reproduces a run over a parameter space from its seed, and resumes it bit for bit from a snapshot", () => {

@@ -259,7 +259,7 @@ export class DashboardPage {
     return (await this.page.locator(selector).textContent())?.trim() ?? "";
   }
 
-  async chartData(chart: "convergence" | "diagnostics"): Promise<(number | null)[][]> {
+  async chartData(chart: "convergence" | "diagnostics" | "metrics"): Promise<(number | null)[][]> {
     const data = await this.page.evaluate((chart) => window.zoarDashboard!.chartData(chart), chart);
     if (!data) throw new Error(`the ${chart} chart has not been drawn`);
     return data as (number | null)[][];
