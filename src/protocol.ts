@@ -390,7 +390,13 @@ export interface ResponseMessage {
   runIds?: string[];
 }
 
-export type HostMessage = SnapshotMessage | ProgressMessage | RunStateMessage | ErrorMessage | ResponseMessage;
+/** Show only these runs on the convergence chart (Compare Selected in the Runs view); the others stay listed. */
+export interface ShowOnlyMessage {
+  type: "showOnly";
+  runIds: string[];
+}
+
+export type HostMessage = SnapshotMessage | ProgressMessage | RunStateMessage | ErrorMessage | ResponseMessage | ShowOnlyMessage;
 
 // ---------------------------------------------------------------------------
 // Webview -> host

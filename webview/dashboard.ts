@@ -16,7 +16,7 @@ import { type ChartColors, chartColors, onThemeChange } from "./theme";
 import type { HostChannel } from "./vscodeApi";
 import { ViewControls } from "./viewControls";
 
-const HOST_MESSAGE_TYPES = new Set<HostMessage["type"]>(["snapshot", "progress", "runState", "error", "response"]);
+const HOST_MESSAGE_TYPES = new Set<HostMessage["type"]>(["snapshot", "progress", "runState", "error", "response", "showOnly"]);
 
 /** setState at most this often: it serialises every series. */
 const PERSIST_INTERVAL_MS = 1000;
@@ -123,6 +123,9 @@ export class Dashboard {
         break;
       case "error":
         setText(this.messages, message.message);
+        break;
+      case "showOnly":
+        this.update(this.store.showOnly(message.runIds));
         break;
       case "response": {
         const handle = this.pending.get(message.requestId);

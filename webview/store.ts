@@ -146,6 +146,12 @@ export class DashboardStore {
     return ["convergence", "diagnostics"];
   }
 
+  /** Hides every run but `runIds` from the chart. */
+  showOnly(runIds: readonly string[]): readonly Section[] {
+    this.state.hiddenRuns = this.data.runs.map((run) => run.header.runId).filter((id) => !runIds.includes(id));
+    return ["convergence", "runs"];
+  }
+
   setRunVisible(runId: string, visible: boolean): readonly Section[] {
     const hidden = this.state.hiddenRuns.filter((id) => id !== runId);
     if (!visible) hidden.push(runId);

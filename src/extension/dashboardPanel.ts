@@ -59,6 +59,8 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly messages: DashboardMessages;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeListeners = new Set<() => void>();
+  /** Runs to show alone on the chart once the webview holds them all (Compare Selected). */
+  private pendingShowOnly: string[] | undefined;
 
   /** A new panel for `entry`'s objective. */
   static create(entry: ObjectiveEntry, services: PanelServices, column: vscode.ViewColumn, preserveFocus: boolean): DashboardPanel {
@@ -124,6 +126,17 @@ export class DashboardPanel implements vscode.Disposable {
     const snapshot = this.entry.session.snapshot(this.services.availability(), optimizerList());
     snapshot.formDefaults = formDefaults(this.services.settings(this.entry.objectiveFile));
     this.post({ type: "snapshot", snapshot });
+    const showOnly = this.pendingShowOnly;
+    if (showOnly && showOnly.every((runId) => this.entry.session.hasRun(runId))) {
+      this.pendingShowOnly = undefined;
+      this.post({ type: "showOnly", runIds: showOnly });
+    }
+  }
+
+  /** Shows only `runIds` on the convergence chart, as soon as the webview has them. */
+  showOnly(runIds: string[]): void {
+    this.pendingShowOnly = runIds;
+    this.postSnapshot();
   }
 
   postError(message: string): void {
