@@ -17,6 +17,7 @@ import { displayPathOf } from "./panelState";
 import { bundledScripts, createRunLauncher } from "./runLauncher";
 import { fanOutRunEvents } from "./runEventsFanOut";
 import { RunMonitor } from "./runMonitor";
+import { RunProgressNotifier } from "./runProgress";
 import { registerRunsCommands } from "./runsCommands";
 import { objectiveRecord, recordText } from "./runsTree";
 import { RunsTreeView } from "./runsTreeView";
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const configuration = new Configuration(log);
   const monitor = new RunMonitor(log);
   const scripts = bundledScripts(vscode.Uri.joinPath(context.extensionUri, "dist").fsPath);
-  // The Runs view hears this window's run events too; it exists once the hub does.
+  // The Runs view and the progress notifications hear the run events too; they are made once the hub is.
   const runEvents: RunEvents[] = [monitor];
   const hub = new ObjectiveHub({
     launch: createRunLauncher(scripts, (file, line, stream) => {
@@ -56,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
   monitor.onRunFailed((event, error) => dashboards.showError(event.objectiveFile, `${event.optimizer} failed: ${error.message}`));
   const runsDirs = () => windowRunsDirs(configuration, hub);
   const tree = new RunsTreeView(runsDirs, (message) => log.warn(message));
-  runEvents.push(tree);
+  const progress = new RunProgressNotifier((event) => hub.find(event.objectiveFile)?.runner.command(event.runId, "stop"));
+  runEvents.push(tree, progress);
   const codeLens = new ObjectiveCodeLensProvider(
     (document) => configuration.read(document.uri.fsPath).codeLens,
     (file) => {
@@ -80,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
     codeLens,
     ...registerCommands({ hub, dashboards, configuration, log }),
     tree,
+    progress,
     followRecords,
     ...registerRunsCommands({ hub, dashboards, tree, log, cliScript: vscode.Uri.joinPath(context.extensionUri, "dist", "cli.js").fsPath }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),
