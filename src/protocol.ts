@@ -120,6 +120,13 @@ export function isHyperparameterKey(key: string): key is HyperparameterKey {
   return Object.prototype.hasOwnProperty.call(FIELD_RULES, key);
 }
 
+/** Hyperparameters with numeric values: the ones a sweep can vary. */
+export function isNumericHyperparameter(key: string): key is HyperparameterKey {
+  if (!isHyperparameterKey(key)) return false;
+  const { kind } = FIELD_RULES[key];
+  return kind === "number" || kind === "integer";
+}
+
 /** One field of the settings form, as the webview draws it. */
 export interface HyperparameterField {
   key: HyperparameterKey;
@@ -266,8 +273,10 @@ export interface ObjectiveInfo {
 /** The figures of a run's header. */
 export interface RunHeader {
   runId: string;
-  /** Short name for legends: "zoar #3". */
+  /** Short name for legends: "zoar #3", or "zoar lr=0.01 #1" for a run of a sweep. */
   label: string;
+  /** The swept value a run of a sweep was given ("lr=0.01"): legends group and name runs by it. */
+  variant?: string;
   optimizer: string;
   seed: number;
   status: RunStatus;
@@ -425,6 +434,21 @@ export interface CompareMessage {
   stop: StopSettings;
 }
 
+/** Run one optimizer once per value of one hyperparameter (and per seed), the other settings the same. */
+export interface SweepMessage {
+  type: "sweep";
+  requestId: number;
+  optimizer: string;
+  /** The other hyperparameters, as for a start. */
+  overrides: HyperparameterOverrides;
+  key: HyperparameterKey;
+  values: number[];
+  /** Runs per value, with seeds seed, seed + 1, ... */
+  seeds: number;
+  seed: number;
+  stop: StopSettings;
+}
+
 export interface RunCommandMessage {
   type: "pause" | "resume" | "step" | "stop";
   runId: string;
@@ -446,7 +470,7 @@ export interface SetAxisMessage {
   view: ChartView;
 }
 
-export type WebviewMessage = ReadyMessage | StartMessage | CompareMessage | RunCommandMessage | SaveParametersMessage | SelectRunMessage | SetAxisMessage;
+export type WebviewMessage = ReadyMessage | StartMessage | CompareMessage | SweepMessage | RunCommandMessage | SaveParametersMessage | SelectRunMessage | SetAxisMessage;
 
 export type WebviewMessageType = WebviewMessage["type"];
 
@@ -456,6 +480,10 @@ export type WebviewMessageType = WebviewMessage["type"];
 /** Largest seed the engine accepts, plus one. */
 export const SEED_LIMIT = 2 ** 32;
 export const MAX_COMPARED = 12;
+/** Largest sweep from the dashboard: values, seeds per value, and runs in all. */
+export const MAX_SWEPT_VALUES = 12;
+export const MAX_SWEEP_SEEDS = 10;
+export const MAX_SWEEP_RUNS = 60;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_RUN_ID_LENGTH = 200;
 
@@ -525,6 +553,23 @@ function overrides(message: Record<string, unknown>): HyperparameterOverrides {
   return result as HyperparameterOverrides;
 }
 
+function sweepValues(message: Record<string, unknown>): Pick<SweepMessage, "key" | "values" | "seeds"> {
+  const key = message.key;
+  if (typeof key !== "string" || !isNumericHyperparameter(key)) reject("key must be a numeric hyperparameter");
+  const values = message.values;
+  if (!Array.isArray(values) || values.length === 0 || values.length > MAX_SWEPT_VALUES) reject(`values must be a list of 1 to ${MAX_SWEPT_VALUES} numbers`);
+  values.forEach((value, i) => {
+    const problem = checkHyperparameter(key, value);
+    if (problem) reject(`values[${i}] ${problem}`);
+  });
+  if (new Set(values).size !== values.length) reject("values must not repeat a value");
+  const seeds = message.seeds;
+  if (typeof seeds !== "number" || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) reject(`seeds must be an integer in [1, ${MAX_SWEEP_SEEDS}]`);
+  if (values.length * seeds > MAX_SWEEP_RUNS) reject(`a sweep runs at most ${MAX_SWEEP_RUNS} runs (values x seeds)`);
+  if (isHyperparameterKey(key) && key in record(message.overrides, "overrides")) reject(`overrides must not hold the swept ${key}`);
+  return { key, values: values as number[], seeds };
+}
+
 function chartView(message: Record<string, unknown>): ChartView {
   const view = record(message.view, "view");
   if (view.x !== "iteration" && view.x !== "evaluations") reject('view.x must be "iteration" or "evaluations"');
@@ -547,6 +592,8 @@ function parse(raw: unknown): WebviewMessage {
       if (new Set(optimizers).size !== optimizers.length) reject("optimizers must not repeat a name");
       return { type, requestId: requestId(message), optimizers, seed: seed(message), stop: stopSettings(message) };
     }
+    case "sweep":
+      return { type, requestId: requestId(message), optimizer: optimizerName(message.optimizer, "optimizer"), overrides: overrides(message), ...sweepValues(message), seed: seed(message), stop: stopSettings(message) };
     case "pause":
     case "resume":
     case "step":

@@ -63,7 +63,7 @@ export class Dashboard {
       this.store.state.form.edited = true;
       this.schedulePersist();
     };
-    this.form = new SettingsForm(this.store.state.form, formEdited, this.controls.element, this.controls.compareButton);
+    this.form = new SettingsForm(this.store.state.form, formEdited, this.controls.element, this.controls.compareButton, this.controls.sweepButton);
     this.viewControls = new ViewControls((view) => {
       this.update(this.store.setView(view));
       this.post({ type: "setAxis", view });
@@ -160,7 +160,7 @@ export class Dashboard {
   private press(name: ControlName): void {
     const runId = this.store.selectedRun?.header.runId;
     // The host's last error stays up until the user acts on it.
-    if (name === "start" || name === "compare") setText(this.messages, "");
+    if (name === "start" || name === "compare" || name === "sweep") setText(this.messages, "");
     switch (name) {
       case "start": {
         const values = this.form.readStart();
@@ -176,6 +176,14 @@ export class Dashboard {
         this.form.showMessage(`Starting ${values.optimizers.join(", ")}...`, false);
         const requestId = this.request((r) => (r.ok ? this.form.showMessage(r.message ?? "Started.", false) : this.form.showFieldError(r.field, r.message ?? "The runs could not start.")));
         this.post({ type: "compare", requestId, ...values });
+        return;
+      }
+      case "sweep": {
+        const values = this.form.readSweep();
+        if (!values) return;
+        this.form.showMessage(`Starting ${values.values.length * values.seeds} runs of ${values.optimizer}, ${values.key} = ${values.values.join(", ")}...`, false);
+        const requestId = this.request((r) => (r.ok ? this.form.showMessage(r.message ?? "Started.", false) : this.form.showFieldError(r.field, r.message ?? "The sweep could not start.")));
+        this.post({ type: "sweep", requestId, ...values });
         return;
       }
       default:

@@ -7,7 +7,7 @@ import type { VscodeSingleSelect } from "@vscode-elements/elements/dist/vscode-s
 import type { VscodeTextfield } from "@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js";
 import type { HyperparameterField, OptimizerSchema } from "../src/protocol";
 import { byId, h, setText } from "./dom";
-import { type FieldErrors, type RunValues, checkFieldText, checkSeed, fieldTexts, readRunSettings, readStart } from "./formValues";
+import { type FieldErrors, type RunValues, type SweepValues, checkFieldText, checkSeed, fieldTexts, readRunSettings, readStart, readSweep } from "./formValues";
 import type { FormState } from "./store";
 
 const STOP_FIELDS = [
@@ -28,6 +28,7 @@ export function hyperparameterId(key: string): string {
 /** The form field id a host error about `field` refers to. */
 export function fieldIdOf(field: string): string {
   if (field === "seed") return "seed";
+  if (field.startsWith("sweep-")) return field;
   if (field === "iterations" || field === "evaluations" || field === "target") return `stop-${field}`;
   return hyperparameterId(field);
 }
@@ -71,6 +72,7 @@ export class SettingsForm {
   private readonly summary: HTMLElement;
   private readonly hyperparameters: HTMLElement;
   private readonly compareList: HTMLElement;
+  private readonly sweepKey: VscodeSingleSelect;
   private readonly formMessage: HTMLElement;
   private schemas: OptimizerSchema[] = [];
   /** The schema the fields were built from, as JSON: a new snapshot with the same schema keeps the fields (and the focus). */
@@ -79,12 +81,13 @@ export class SettingsForm {
   /** The form revision the run fields show. */
   private shownRevision: number;
 
-  /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares. */
+  /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares, `sweepButton` under the sweep's fields. */
   constructor(
     private readonly form: FormState,
     private readonly changed: () => void,
     runButtons: HTMLElement,
     compareButton: HTMLElement,
+    sweepButton?: HTMLElement,
   ) {
     this.shownRevision = form.revision;
     this.optimizerSelect = document.createElement("vscode-single-select");
@@ -98,6 +101,26 @@ export class SettingsForm {
     this.hyperparameters = h("div", { id: "hyperparameters", class: "fields" });
     this.compareList = h("div", { id: "compare-optimizers", class: "compare-list", role: "group", "aria-labelledby": "compare-heading" });
     this.formMessage = h("p", { id: "form-message", class: "form-message", role: "status" });
+    this.sweepKey = document.createElement("vscode-single-select");
+    this.sweepKey.id = "sweep-key";
+    this.sweepKey.addEventListener("change", () => {
+      this.form.sweepKey = this.sweepKey.value;
+      this.changed();
+    });
+    const sweepFields = h(
+      "div",
+      { class: "fields" },
+      h("div", { class: "field" }, h("vscode-label", { for: "sweep-key" }, "Hyperparameter"), this.sweepKey, h("p", { class: "field-message", id: messageId("sweep-key"), "aria-live": "polite" })),
+      textField("sweep-values", "Values", "Comma-separated, e.g. 0.001, 0.01, 0.1", form.sweepValues),
+      textField("sweep-seeds", "Seeds per value", "Runs per value, with seeds seed, seed + 1, ...", form.sweepSeeds),
+    );
+    sweepFields.addEventListener("input", (event) => {
+      const input = event.target as VscodeTextfield;
+      if (input.id === "sweep-values") this.form.sweepValues = input.value;
+      else if (input.id === "sweep-seeds") this.form.sweepSeeds = input.value;
+      else return;
+      this.changed();
+    });
 
     const runFields = h(
       "div",
@@ -117,6 +140,7 @@ export class SettingsForm {
       runButtons,
       this.formMessage,
       h("fieldset", { class: "compare" }, h("legend", { id: "compare-heading" }, "Compare optimizers"), this.compareList, h("div", { class: "toolbar" }, compareButton)),
+      h("fieldset", { class: "sweep" }, h("legend", { id: "sweep-heading" }, "Sweep a hyperparameter"), sweepFields, h("div", { class: "toolbar" }, ...(sweepButton ? [sweepButton] : []))),
     );
     // Enter in a field must not submit (and reload) the page; the Start button starts.
     this.element.addEventListener("submit", (event) => event.preventDefault());
@@ -140,6 +164,19 @@ export class SettingsForm {
       this.showRunFields();
     }
     this.renderCompareChoices();
+    this.renderSweepChoices(schema);
+  }
+
+  /** The sweep offers the selected optimizer's numeric hyperparameters. */
+  private renderSweepChoices(schema: OptimizerSchema | null): void {
+    const numeric = (schema?.fields ?? []).filter((field) => field.kind === "number" || field.kind === "integer");
+    const names = numeric.map((field) => field.key).join(",");
+    if (this.sweepKey.dataset.names !== names) {
+      this.sweepKey.dataset.names = names;
+      if (!numeric.some((field) => field.key === this.form.sweepKey) && numeric[0]) this.form.sweepKey = numeric[0].key;
+      this.sweepKey.replaceChildren(...numeric.map((field) => h("vscode-option", { value: field.key, selected: field.key === this.form.sweepKey }, `${field.key}: ${field.label}`)));
+    }
+    if (this.sweepKey.value !== this.form.sweepKey && numeric.some((field) => field.key === this.form.sweepKey)) this.sweepKey.value = this.form.sweepKey;
   }
 
   /** Seed and stop fields from the form state (after the settings replaced it). */
@@ -170,6 +207,24 @@ export class SettingsForm {
     }
     this.clearMessages();
     return { optimizers: [...this.form.compare], ...settings };
+  }
+
+  /** Start values with the sweep's hyperparameter, values and seeds, or null after showing why not. */
+  readSweep(): (RunValues & SweepValues) | null {
+    const schema = this.selectedSchema;
+    if (!schema) {
+      this.showMessage("No optimizer to sweep: the optimizer list has not arrived yet.", true);
+      return null;
+    }
+    const start = readStart(schema, this.form);
+    const sweep = readSweep(schema, this.form);
+    const errors = { ...("errors" in start ? start.errors : {}), ...("errors" in sweep ? sweep.errors : {}) };
+    if ("errors" in start || "errors" in sweep) return this.rejectWith(errors);
+    this.clearMessages();
+    // The swept value replaces the form's own value of that hyperparameter.
+    const overrides: Record<string, unknown> = { ...start.overrides };
+    delete overrides[sweep.key];
+    return { ...start, overrides: overrides as RunValues["overrides"], ...sweep };
   }
 
   /** Show a message next to a field (a host's answer naming it), or under the form when no field has that name. */

@@ -7,7 +7,7 @@
 import { type HostMessage, type ResponseMessage, type WebviewMessage, validateWebviewMessage } from "../protocol";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
-import { type RunRequest, type ZoarSettings, compareRequests } from "./settings";
+import { type RunRequest, type ZoarSettings, compareRequests, sweepRequests } from "./settings";
 
 export interface DashboardHost {
   post(message: HostMessage): void;
@@ -67,6 +67,8 @@ export class DashboardMessages {
         return this.startRuns([{ optimizer: message.optimizer, overrides: message.overrides, seed: message.seed, stop: message.stop }]);
       case "compare":
         return this.startRuns(compareRequests(message.optimizers, this.host.settings(), message.seed, message.stop));
+      case "sweep":
+        return this.startRuns(sweepRequests(message));
       case "pause":
       case "resume":
       case "step":
@@ -90,7 +92,7 @@ export class DashboardMessages {
     if (!availability.canRun) return { ok: false, message: availability.canRunReason ?? "Runs cannot start here." };
     const outcome = this.hub.startRuns(this.entry, requests, this.host.settings());
     if (!outcome.ok) return outcome;
-    const names = requests.map((request) => request.optimizer);
+    const names = requests.map((request) => (request.variant === undefined ? request.optimizer : `${request.optimizer} ${request.variant}`));
     this.host.log.info(`queued ${names.join(", ")} on ${this.entry.objectiveFile} (runs ${outcome.runIds.join(", ")})`);
     const message = names.length === 1 ? `Started ${names[0]}.` : `Started ${names.length} runs, one after another: ${names.join(", ")}.`;
     return { ok: true, message, runIds: outcome.runIds };

@@ -104,16 +104,19 @@ export class ObjectiveRunner {
 
   /**
    * Queues runs, one after another. Each settings object names its run folder
-   * (so the run ids are known now). Throws BusyError while runs are going.
+   * (so the run ids are known now); `variants` name a sweep's swept values.
+   * Throws BusyError while runs are going.
    */
-  start(plan: readonly RunSettings[]): string[] {
+  start(plan: readonly RunSettings[], variants: readonly (string | undefined)[] = []): string[] {
     if (this.busy) throw new BusyError("a run of this objective is in progress; stop it first");
     const created = new Date().toISOString();
-    const runs = plan.map((settings) => {
+    const runs = plan.map((settings, i) => {
       if (settings.runDir === undefined) throw new Error("each planned run needs its runDir");
       const runId = path.basename(settings.runDir);
       const stop = stopSettingsOf(settings.stop ?? {});
       const header = startingHeader({ runId, label: runLabel(settings.optimizer, 0), optimizer: settings.optimizer, seed: settings.seed ?? 0, stop });
+      // A sweep's runs are told apart in legends by the value they were given.
+      if (variants[i] !== undefined) header.variant = variants[i];
       return { runId, header, runDir: settings.runDir, created, settings };
     });
     this.session.addLiveRuns(runs);

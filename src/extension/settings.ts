@@ -149,6 +149,8 @@ export interface RunRequest {
   overrides: Overrides;
   seed: number;
   stop: StopSettings;
+  /** The swept value of a sweep's run ("lr=0.01"), for its legend. */
+  variant?: string;
 }
 
 /** The stop conditions of the settings: iterations, plus the budget and target when set. */
@@ -167,6 +169,19 @@ export function defaultRequest(settings: ZoarSettings): RunRequest {
 /** "Compare Optimizers": each optimizer with its own defaults, the same seed and stop conditions. */
 export function compareRequests(optimizers: readonly string[], settings: ZoarSettings, seed = settings.seed, stop = stopFromSettings(settings)): RunRequest[] {
   return optimizers.map((optimizer) => ({ optimizer, overrides: {}, seed, stop: { ...stop } }));
+}
+
+/** A sweep: each value of `key` with each seed (seed, seed + 1, ...), the other settings the same. */
+export function sweepRequests(sweep: { optimizer: string; overrides: Overrides; key: HyperparameterKey; values: readonly number[]; seeds: number; seed: number; stop: StopSettings }): RunRequest[] {
+  return sweep.values.flatMap((value) =>
+    Array.from({ length: sweep.seeds }, (_, s) => ({
+      optimizer: sweep.optimizer,
+      overrides: { ...sweep.overrides, [sweep.key]: value },
+      seed: sweep.seed + s,
+      stop: { ...sweep.stop },
+      variant: `${sweep.key}=${value}`,
+    })),
+  );
 }
 
 /**
