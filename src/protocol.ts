@@ -449,6 +449,26 @@ export interface SweepMessage {
   stop: StopSettings;
 }
 
+/** File formats the dashboard exports: a chart as PNG or SVG, a run's whole trace as CSV. */
+export type ExportFormat = "png" | "svg" | "csv";
+
+/** Largest export the webview may send (a PNG as base64, an SVG). */
+export const MAX_EXPORT_CHARS = 32 * 2 ** 20;
+
+/**
+ * Save a file the user names in a save dialog. PNG data is base64, SVG data
+ * text; for CSV the host writes the run's whole trace (not the decimated series).
+ */
+export interface ExportMessage {
+  type: "export";
+  requestId: number;
+  format: ExportFormat;
+  /** Suggested file name, without folder: "convergence.svg". */
+  name: string;
+  data?: string;
+  runId?: string;
+}
+
 export interface RunCommandMessage {
   type: "pause" | "resume" | "step" | "stop";
   runId: string;
@@ -470,7 +490,7 @@ export interface SetAxisMessage {
   view: ChartView;
 }
 
-export type WebviewMessage = ReadyMessage | StartMessage | CompareMessage | SweepMessage | RunCommandMessage | SaveParametersMessage | SelectRunMessage | SetAxisMessage;
+export type WebviewMessage = ReadyMessage | StartMessage | CompareMessage | SweepMessage | ExportMessage | RunCommandMessage | SaveParametersMessage | SelectRunMessage | SetAxisMessage;
 
 export type WebviewMessageType = WebviewMessage["type"];
 
@@ -570,6 +590,21 @@ function sweepValues(message: Record<string, unknown>): Pick<SweepMessage, "key"
   return { key, values: values as number[], seeds };
 }
 
+const EXPORT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
+
+function exportMessage(message: Record<string, unknown>): ExportMessage {
+  const format = message.format;
+  if (format !== "png" && format !== "svg" && format !== "csv") reject('format must be "png", "svg" or "csv"');
+  const name = message.name;
+  if (typeof name !== "string" || !EXPORT_NAME.test(name) || !name.endsWith(`.${format}`)) reject(`name must be a plain file name ending in .${format}`);
+  const result: ExportMessage = { type: "export", requestId: requestId(message), format, name };
+  if (format === "csv") return { ...result, runId: runId(message) };
+  const data = message.data;
+  if (typeof data !== "string" || data.length === 0 || data.length > MAX_EXPORT_CHARS) reject(`data must be a string of 1 to ${MAX_EXPORT_CHARS} characters`);
+  if (format === "png" && !/^[A-Za-z0-9+/]+=*$/.test(data)) reject("data of a PNG must be base64");
+  return { ...result, data };
+}
+
 function chartView(message: Record<string, unknown>): ChartView {
   const view = record(message.view, "view");
   if (view.x !== "iteration" && view.x !== "evaluations") reject('view.x must be "iteration" or "evaluations"');
@@ -594,6 +629,8 @@ function parse(raw: unknown): WebviewMessage {
     }
     case "sweep":
       return { type, requestId: requestId(message), optimizer: optimizerName(message.optimizer, "optimizer"), overrides: overrides(message), ...sweepValues(message), seed: seed(message), stop: stopSettings(message) };
+    case "export":
+      return exportMessage(message);
     case "pause":
     case "resume":
     case "step":

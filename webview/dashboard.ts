@@ -2,8 +2,11 @@
 import type { HostMessage, ProgressMessage, ResponseMessage, WebviewMessage } from "../src/protocol";
 import { ConvergenceChart } from "./convergenceChart";
 import { exposeForTests } from "./debugHook";
+import { chartPngBase64, chartSvg, svgChartOf } from "./chartExport";
 import { DiagnosticsChart } from "./diagnosticsChart";
 import { h, setText } from "./dom";
+import { type ExportChoice, exportControls } from "./exportControls";
+import type { Plot } from "./plot";
 import { RunHeaderView } from "./header";
 import { InspectorView } from "./inspector";
 import { ParametersView } from "./parameters";
@@ -68,8 +71,9 @@ export class Dashboard {
       this.update(this.store.setView(view));
       this.post({ type: "setAxis", view });
     });
-    this.convergence = new ConvergenceChart(this.viewControls.element);
-    this.diagnostics = new DiagnosticsChart();
+    const convergenceControls = h("div", { class: "chart-controls" }, this.viewControls.element, exportControls("convergence", "convergence", (choice) => this.exportChart("convergence", choice), true));
+    this.convergence = new ConvergenceChart(convergenceControls);
+    this.diagnostics = new DiagnosticsChart(exportControls("diagnostics", "diagnostics", (choice) => this.exportChart("diagnostics", choice)));
     this.runsList = new RunsList({
       select: (runId) => {
         this.update(this.store.select(runId));
@@ -197,6 +201,29 @@ export class Dashboard {
     this.parameters.showMessage("Saving...", false);
     const requestId = this.request((r) => this.parameters.showMessage(r.message ?? (r.ok ? "Saved." : "The parameters could not be saved."), !r.ok));
     this.post({ type: "saveParameters", requestId, runId });
+  }
+
+  /** Asks the host to save a chart (PNG, SVG) or the selected run's trace (CSV) where the user picks. */
+  private exportChart(chart: "convergence" | "diagnostics", choice: ExportChoice): void {
+    setText(this.messages, "");
+    const selected = this.store.selectedRun;
+    const stem = `${this.store.data.objective?.name ?? "zoar"}-${chart}`.replace(/[^A-Za-z0-9._-]+/g, "-");
+    const answer = (r: ResponseMessage) => {
+      if (r.message) setText(this.messages, r.message);
+    };
+    if (choice === "csv") {
+      if (!selected) return void setText(this.messages, "No run to export yet.");
+      const name = `${`${this.store.data.objective?.name ?? "zoar"}-${selected.header.label}`.replace(/[^A-Za-z0-9._-]+/g, "-")}-trace.csv`;
+      this.post({ type: "export", requestId: this.request(answer), format: "csv", name, runId: selected.header.runId });
+      return;
+    }
+    const plot: Plot = chart === "convergence" ? this.convergence.plot : this.diagnostics.plot;
+    const drawn = plot.chart;
+    if (!drawn) return void setText(this.messages, "Nothing drawn yet to export.");
+    const background = getComputedStyle(document.body).getPropertyValue("--vscode-editor-background").trim() || "#1e1e1e";
+    const title = `${this.store.data.objective?.name ?? "zoar"}: ${chart}`;
+    const data = choice === "png" ? chartPngBase64(drawn, background) : chartSvg(svgChartOf(drawn, title, { foreground: this.colors.foreground, grid: this.colors.grid, background }));
+    this.post({ type: "export", requestId: this.request(answer), format: choice, name: `${stem}.${choice}`, data });
   }
 
   private update(sections: readonly Section[]): void {

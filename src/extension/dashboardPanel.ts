@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { optimizerEntry, optimizerNames } from "../engine";
-import type { FormDefaults, HostMessage, OptimizerSchema } from "../protocol";
+import type { ExportFormat, FormDefaults, HostMessage, OptimizerSchema } from "../protocol";
 import { optimizerSchemas } from "../protocol";
 import { DASHBOARD_VIEW_TYPE } from "./commandIds";
 import { createNonce, dashboardHtml } from "./dashboardHtml";
@@ -45,6 +45,25 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
   };
+}
+
+const EXPORT_FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  png: { "PNG image": ["png"] },
+  svg: { "SVG drawing": ["svg"] },
+  csv: { "CSV table": ["csv"] },
+};
+
+/** Asks where to save an export (beside the objective by default) and writes it; undefined when the user cancels. */
+async function saveExport(objectiveFile: string, name: string, format: ExportFormat, content: Uint8Array): Promise<string | undefined> {
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(path.join(path.dirname(objectiveFile), name)),
+    filters: EXPORT_FILTERS[format],
+    saveLabel: "Export",
+    title: `Export ${name}`,
+  });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, content);
+  return `Exported to ${vscode.workspace.asRelativePath(target)}`;
 }
 
 export function dashboardTitle(objectiveFile: string): string {
@@ -92,6 +111,7 @@ export class DashboardPanel implements vscode.Disposable {
       availability: () => services.availability(),
       settings: () => services.settings(entry.objectiveFile),
       saveParameters: (_runId, runDir) => services.saveParameters(runDir, entry.objectiveFile),
+      saveExport: (name, format, content) => saveExport(entry.objectiveFile, name, format, content),
       log: services.log,
     };
     this.messages = new DashboardMessages(services.hub, entry, host);

@@ -1,6 +1,7 @@
-// A sweep from the dashboard: one real run per value and seed, each stored
-// with its hyperparameters, labelled by its value for the legend; malformed
-// sweeps are refused by the protocol check before anything runs.
+// The dashboard's workbench requests, host side, with real runs: a sweep (one
+// run per value and seed, each stored with its hyperparameters and labelled
+// by its value; malformed sweeps refused before anything runs) and exports
+// (a run's whole trace as CSV, chart files as sent, bad names refused).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -67,5 +68,55 @@ describe("sweep from the dashboard", function () {
     assert.equal(refused({ overrides: { lr: 0.5 } }), "overrides must not hold the swept lr");
     assert.equal(refused({ seeds: 0 }), "seeds must be an integer in [1, 10]");
     assert.equal(refused({ values: [1, 2, 3, 4, 5, 6, 7], seeds: 10 }), "a sweep runs at most 60 runs (values x seeds)");
+  });
+});
+
+describe("exports from the dashboard (host side)", function () {
+  this.timeout(60_000);
+  let runsDir: string;
+  beforeEach(() => {
+    runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoar-export-host-"));
+  });
+  afterEach(() => fs.rmSync(runsDir, { recursive: true, force: true }));
+
+  it("writes a run's whole trace as CSV, a PNG's bytes and an SVG's text, and refuses bad names", async () => {
+    const hub = new ObjectiveHub({ launch: (settings) => RunController.start(settings), displayPath: (file) => path.basename(file), runsDirOf: () => runsDir });
+    const entry = hub.get(runFixture("quadratic.ts"));
+    const posted: HostMessage[] = [];
+    const saved: { name: string; format: string; content: Buffer }[] = [];
+    const warnings: string[] = [];
+    const messages = new DashboardMessages(hub, entry, {
+      post: (message) => posted.push(message),
+      sendSnapshot: () => undefined,
+      availability: () => ({ canRun: true }),
+      settings: () => ({ ...DEFAULT_SETTINGS, iterations: 30 }),
+      saveParameters: async () => "",
+      saveExport: async (name, format, content) => {
+        saved.push({ name, format, content: Buffer.from(content) });
+        return `Exported to ${name}`;
+      },
+      log: { info: () => undefined, warn: (message) => warnings.push(message), error: (message) => assert.fail(message) },
+    });
+    await messages.receive({ type: "start", requestId: 1, optimizer: "vanilla", overrides: {}, seed: 2, stop: { iterations: 30 } });
+    await entry.runner.whenIdle();
+    const [runId] = entry.session.runIds;
+    await messages.receive({ type: "export", requestId: 2, format: "csv", name: "trace.csv", runId });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    await messages.receive({ type: "export", requestId: 3, format: "png", name: "chart.png", data: png.toString("base64") });
+    await messages.receive({ type: "export", requestId: 4, format: "svg", name: "chart.svg", data: "<svg/>" });
+    await messages.receive({ type: "export", requestId: 5, format: "svg", name: "../escape.svg", data: "<svg/>" });
+    await messages.receive({ type: "export", requestId: 6, format: "png", name: "chart.png", data: "not base64!" });
+
+    const csv = saved[0].content.toString("utf8").trimEnd().split("\n");
+    assert.equal(csv.length, 31, "a header and every one of the 30 iterations");
+    assert.equal(csv[30].split(",")[0], "29");
+    assert.deepEqual(saved[1], { name: "chart.png", format: "png", content: png });
+    assert.deepEqual(saved[2], { name: "chart.svg", format: "svg", content: Buffer.from("<svg/>") });
+    assert.equal(saved.length, 3);
+    const answers = posted.filter((message): message is ResponseMessage => message.type === "response");
+    assert.deepEqual(answers.slice(1).map((answer) => answer.message), ["Exported to trace.csv", "Exported to chart.png", "Exported to chart.svg"]);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0], /name must be a plain file name ending in \.svg/);
+    assert.match(warnings[1], /data of a PNG must be base64/);
   });
 });
