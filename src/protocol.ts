@@ -275,8 +275,10 @@ export interface RunHeader {
   runId: string;
   /** Short name for legends: "zoar #3", or "zoar lr=0.01 #1" for a run of a sweep. */
   label: string;
-  /** The swept value a run of a sweep was given ("lr=0.01"): legends group and name runs by it. */
+  /** The swept value a run of a sweep was given ("lr=0.01"): legends name runs by it. */
   variant?: string;
+  /** Runs started together that differ only by seed share this key: the chart draws them as a mean with a min-max band. */
+  seedGroup?: string;
   optimizer: string;
   seed: number;
   status: RunStatus;
@@ -432,6 +434,8 @@ export interface CompareMessage {
   optimizers: string[];
   seed: number;
   stop: StopSettings;
+  /** Runs per optimizer, with seeds seed, seed + 1, ... (default 1). */
+  seeds?: number;
 }
 
 /** Run one optimizer once per value of one hyperparameter (and per seed), the other settings the same. */
@@ -573,6 +577,12 @@ function overrides(message: Record<string, unknown>): HyperparameterOverrides {
   return result as HyperparameterOverrides;
 }
 
+function seedCount(seeds: unknown, runsPerSeed: number): number {
+  if (typeof seeds !== "number" || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) reject(`seeds must be an integer in [1, ${MAX_SWEEP_SEEDS}]`);
+  if (runsPerSeed * seeds > MAX_SWEEP_RUNS) reject(`at most ${MAX_SWEEP_RUNS} runs at once (values x seeds)`);
+  return seeds;
+}
+
 function sweepValues(message: Record<string, unknown>): Pick<SweepMessage, "key" | "values" | "seeds"> {
   const key = message.key;
   if (typeof key !== "string" || !isNumericHyperparameter(key)) reject("key must be a numeric hyperparameter");
@@ -583,9 +593,7 @@ function sweepValues(message: Record<string, unknown>): Pick<SweepMessage, "key"
     if (problem) reject(`values[${i}] ${problem}`);
   });
   if (new Set(values).size !== values.length) reject("values must not repeat a value");
-  const seeds = message.seeds;
-  if (typeof seeds !== "number" || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) reject(`seeds must be an integer in [1, ${MAX_SWEEP_SEEDS}]`);
-  if (values.length * seeds > MAX_SWEEP_RUNS) reject(`a sweep runs at most ${MAX_SWEEP_RUNS} runs (values x seeds)`);
+  const seeds = seedCount(message.seeds, values.length);
   if (isHyperparameterKey(key) && key in record(message.overrides, "overrides")) reject(`overrides must not hold the swept ${key}`);
   return { key, values: values as number[], seeds };
 }
@@ -625,7 +633,9 @@ function parse(raw: unknown): WebviewMessage {
       if (!Array.isArray(names) || names.length === 0 || names.length > MAX_COMPARED) reject(`optimizers must be a list of 1 to ${MAX_COMPARED} names`);
       const optimizers = names.map((name, i) => optimizerName(name, `optimizers[${i}]`));
       if (new Set(optimizers).size !== optimizers.length) reject("optimizers must not repeat a name");
-      return { type, requestId: requestId(message), optimizers, seed: seed(message), stop: stopSettings(message) };
+      const compare: CompareMessage = { type, requestId: requestId(message), optimizers, seed: seed(message), stop: stopSettings(message) };
+      if (message.seeds !== undefined) compare.seeds = seedCount(message.seeds, optimizers.length);
+      return compare;
     }
     case "sweep":
       return { type, requestId: requestId(message), optimizer: optimizerName(message.optimizer, "optimizer"), overrides: overrides(message), ...sweepValues(message), seed: seed(message), stop: stopSettings(message) };

@@ -177,7 +177,7 @@ export class Dashboard {
       case "compare": {
         const values = this.form.readCompare();
         if (!values) return;
-        this.form.showMessage(`Starting ${values.optimizers.join(", ")}...`, false);
+        this.form.showMessage(`Starting ${values.optimizers.join(", ")}${values.seeds ? `, ${values.seeds} seeds each` : ""}...`, false);
         const requestId = this.request((r) => (r.ok ? this.form.showMessage(r.message ?? "Started.", false) : this.form.showFieldError(r.field, r.message ?? "The runs could not start.")));
         this.post({ type: "compare", requestId, ...values });
         return;

@@ -5,9 +5,9 @@
 import type { VscodeCheckbox } from "@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js";
 import type { VscodeSingleSelect } from "@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js";
 import type { VscodeTextfield } from "@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js";
-import type { HyperparameterField, OptimizerSchema } from "../src/protocol";
+import { type HyperparameterField, MAX_SWEEP_SEEDS, type OptimizerSchema } from "../src/protocol";
 import { byId, h, setText } from "./dom";
-import { type FieldErrors, type RunValues, type SweepValues, checkFieldText, checkSeed, fieldTexts, readRunSettings, readStart, readSweep } from "./formValues";
+import { type FieldErrors, type RunValues, type SweepValues, checkFieldText, checkSeed, fieldTexts, parseNumber, readRunSettings, readStart, readSweep } from "./formValues";
 import type { FormState } from "./store";
 
 const STOP_FIELDS = [
@@ -28,7 +28,7 @@ export function hyperparameterId(key: string): string {
 /** The form field id a host error about `field` refers to. */
 export function fieldIdOf(field: string): string {
   if (field === "seed") return "seed";
-  if (field.startsWith("sweep-")) return field;
+  if (field.startsWith("sweep-") || field === "compare-seeds") return field;
   if (field === "iterations" || field === "evaluations" || field === "target") return `stop-${field}`;
   return hyperparameterId(field);
 }
@@ -107,6 +107,11 @@ export class SettingsForm {
       this.form.sweepKey = this.sweepKey.value;
       this.changed();
     });
+    const compareSeeds = textField("compare-seeds", "Seeds per optimizer", "Several seeds draw each optimizer's mean with a min-max band", form.compareSeeds);
+    compareSeeds.addEventListener("input", (event) => {
+      this.form.compareSeeds = (event.target as VscodeTextfield).value;
+      this.changed();
+    });
     const sweepFields = h(
       "div",
       { class: "fields" },
@@ -139,7 +144,14 @@ export class SettingsForm {
       h("fieldset", {}, h("legend", {}, "Run"), runFields),
       runButtons,
       this.formMessage,
-      h("fieldset", { class: "compare" }, h("legend", { id: "compare-heading" }, "Compare optimizers"), this.compareList, h("div", { class: "toolbar" }, compareButton)),
+      h(
+        "fieldset",
+        { class: "compare" },
+        h("legend", { id: "compare-heading" }, "Compare optimizers"),
+        this.compareList,
+        compareSeeds,
+        h("div", { class: "toolbar" }, compareButton),
+      ),
       h("fieldset", { class: "sweep" }, h("legend", { id: "sweep-heading" }, "Sweep a hyperparameter"), sweepFields, h("div", { class: "toolbar" }, ...(sweepButton ? [sweepButton] : []))),
     );
     // Enter in a field must not submit (and reload) the page; the Start button starts.
@@ -198,15 +210,17 @@ export class SettingsForm {
     return result;
   }
 
-  readCompare(): { optimizers: string[]; seed: number; stop: RunValues["stop"] } | null {
+  readCompare(): { optimizers: string[]; seed: number; stop: RunValues["stop"]; seeds?: number } | null {
     const settings = readRunSettings(this.form);
     if ("errors" in settings) return this.rejectWith(settings.errors);
+    const seeds = parseNumber(this.form.compareSeeds);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) return this.rejectWith({ "compare-seeds": `must be an integer in [1, ${MAX_SWEEP_SEEDS}]` });
     if (this.form.compare.length < 2) {
       this.showMessage("Pick at least two optimizers to compare.", true);
       return null;
     }
     this.clearMessages();
-    return { optimizers: [...this.form.compare], ...settings };
+    return { optimizers: [...this.form.compare], ...settings, ...(seeds > 1 ? { seeds } : {}) };
   }
 
   /** Start values with the sweep's hyperparameter, values and seeds, or null after showing why not. */

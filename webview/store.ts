@@ -31,6 +31,8 @@ export interface FormState {
   sweepKey: string;
   sweepValues: string;
   sweepSeeds: string;
+  /** Runs per optimizer of Compare, as typed. */
+  compareSeeds: string;
   /** True once the user changed a field: from then on the form no longer follows the zoar.* settings. */
   edited: boolean;
   /** Bumped when the form's values are replaced from outside (the settings), so its fields are redrawn. */
@@ -50,7 +52,7 @@ export function initialState(): DashboardState {
   return {
     data: { objective: null, optimizers: [], runs: [], selectedRunId: null, inspector: null, parameters: null, view: { x: "iteration", y: "log" }, canRun: true },
     hiddenRuns: [],
-    form: { optimizer: null, edits: {}, seed: "0", iterations: "1000", evaluations: "", target: "", compare: [], sweepKey: "lr", sweepValues: "", sweepSeeds: "1", edited: false, revision: 0 },
+    form: { optimizer: null, edits: {}, seed: "0", iterations: "1000", evaluations: "", target: "", compare: [], sweepKey: "lr", sweepValues: "", sweepSeeds: "1", compareSeeds: "1", edited: false, revision: 0 },
   };
 }
 

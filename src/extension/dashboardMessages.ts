@@ -9,7 +9,7 @@ import { RunStore } from "../run/store";
 import { traceCsv } from "../run/traceCsv";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
-import { type RunRequest, type ZoarSettings, compareRequests, sweepRequests } from "./settings";
+import { type RunRequest, type ZoarSettings, seededCompareRequests, sweepRequests } from "./settings";
 
 export interface DashboardHost {
   post(message: HostMessage): void;
@@ -70,9 +70,9 @@ export class DashboardMessages {
       case "start":
         return this.startRuns([{ optimizer: message.optimizer, overrides: message.overrides, seed: message.seed, stop: message.stop }]);
       case "compare":
-        return this.startRuns(compareRequests(message.optimizers, this.host.settings(), message.seed, message.stop));
+        return this.startRuns(seededCompareRequests(message.optimizers, this.host.settings(), message.seeds ?? 1, message.seed, message.stop, `${message.requestId}:`));
       case "sweep":
-        return this.startRuns(sweepRequests(message));
+        return this.startRuns(sweepRequests(message, `${message.requestId}:`));
       case "export":
         return this.export(message);
       case "pause":

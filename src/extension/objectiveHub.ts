@@ -104,7 +104,7 @@ export class ObjectiveHub {
     }
     const dirs = this.plannedRunDirs(entry, requests.length);
     const plan = requests.map((request, i) => runSettingsFor(request, { objectiveFile: entry.objectiveFile, runDir: dirs[i], settings }));
-    return { ok: true, runIds: entry.runner.start(plan, requests.map((request) => request.variant)) };
+    return { ok: true, runIds: entry.runner.start(plan, requests.map(({ variant, seedGroup }) => ({ variant, seedGroup }))) };
   }
 
   /** Run folders for `count` new runs of an objective: fresh ids that no folder uses yet. */

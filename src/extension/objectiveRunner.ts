@@ -23,6 +23,12 @@ export interface RunHandle {
 
 export type RunLauncher = (settings: RunSettings) => RunHandle;
 
+/** What a run's legend knows beyond its settings. */
+export interface RunTags {
+  variant?: string;
+  seedGroup?: string;
+}
+
 /** Inspector and parameters read back from a run's checkpoint. */
 export interface RunDetails {
   inspector?: InspectorData;
@@ -104,10 +110,11 @@ export class ObjectiveRunner {
 
   /**
    * Queues runs, one after another. Each settings object names its run folder
-   * (so the run ids are known now); `variants` name a sweep's swept values.
+   * (so the run ids are known now); `tags` name a sweep's swept values and
+   * the runs that differ only by seed.
    * Throws BusyError while runs are going.
    */
-  start(plan: readonly RunSettings[], variants: readonly (string | undefined)[] = []): string[] {
+  start(plan: readonly RunSettings[], tags: readonly RunTags[] = []): string[] {
     if (this.busy) throw new BusyError("a run of this objective is in progress; stop it first");
     const created = new Date().toISOString();
     const runs = plan.map((settings, i) => {
@@ -115,8 +122,9 @@ export class ObjectiveRunner {
       const runId = path.basename(settings.runDir);
       const stop = stopSettingsOf(settings.stop ?? {});
       const header = startingHeader({ runId, label: runLabel(settings.optimizer, 0), optimizer: settings.optimizer, seed: settings.seed ?? 0, stop });
-      // A sweep's runs are told apart in legends by the value they were given.
-      if (variants[i] !== undefined) header.variant = variants[i];
+      // A sweep's runs are told apart in legends by the value they were given; runs that differ only by seed are drawn as one band.
+      if (tags[i]?.variant !== undefined) header.variant = tags[i].variant;
+      if (tags[i]?.seedGroup !== undefined) header.seedGroup = tags[i].seedGroup;
       return { runId, header, runDir: settings.runDir, created, settings };
     });
     this.session.addLiveRuns(runs);

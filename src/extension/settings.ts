@@ -151,6 +151,8 @@ export interface RunRequest {
   stop: StopSettings;
   /** The swept value of a sweep's run ("lr=0.01"), for its legend. */
   variant?: string;
+  /** Shared by requests that differ only by seed (a compare or sweep with several seeds). */
+  seedGroup?: string;
 }
 
 /** The stop conditions of the settings: iterations, plus the budget and target when set. */
@@ -172,16 +174,21 @@ export function compareRequests(optimizers: readonly string[], settings: ZoarSet
 }
 
 /** A sweep: each value of `key` with each seed (seed, seed + 1, ...), the other settings the same. */
-export function sweepRequests(sweep: { optimizer: string; overrides: Overrides; key: HyperparameterKey; values: readonly number[]; seeds: number; seed: number; stop: StopSettings }): RunRequest[] {
+export function sweepRequests(sweep: { optimizer: string; overrides: Overrides; key: HyperparameterKey; values: readonly number[]; seeds: number; seed: number; stop: StopSettings }, batch = ""): RunRequest[] {
   return sweep.values.flatMap((value) =>
-    Array.from({ length: sweep.seeds }, (_, s) => ({
-      optimizer: sweep.optimizer,
-      overrides: { ...sweep.overrides, [sweep.key]: value },
-      seed: sweep.seed + s,
-      stop: { ...sweep.stop },
-      variant: `${sweep.key}=${value}`,
-    })),
+    Array.from({ length: sweep.seeds }, (_, s) => {
+      const variant = `${sweep.key}=${value}`;
+      const request: RunRequest = { optimizer: sweep.optimizer, overrides: { ...sweep.overrides, [sweep.key]: value }, seed: sweep.seed + s, stop: { ...sweep.stop }, variant };
+      if (sweep.seeds > 1) request.seedGroup = `${batch}${sweep.optimizer} ${variant}`;
+      return request;
+    }),
   );
+}
+
+/** A comparison with `seeds` runs per optimizer: every optimizer with one seed, then the next seed, as zoar compare runs them. */
+export function seededCompareRequests(optimizers: readonly string[], settings: ZoarSettings, seeds: number, seed = settings.seed, stop = stopFromSettings(settings), batch = ""): RunRequest[] {
+  if (seeds <= 1) return compareRequests(optimizers, settings, seed, stop);
+  return Array.from({ length: seeds }, (_, s) => compareRequests(optimizers, settings, seed + s, stop).map((request) => ({ ...request, seedGroup: `${batch}${request.optimizer}` }))).flat();
 }
 
 /**

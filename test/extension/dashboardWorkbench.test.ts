@@ -10,7 +10,7 @@ import { RunController } from "../../src/run/controller";
 import { type HostMessage, type ResponseMessage, validateWebviewMessage } from "../../src/protocol";
 import { DashboardMessages } from "../../src/extension/dashboardMessages";
 import { ObjectiveHub } from "../../src/extension/objectiveHub";
-import { DEFAULT_SETTINGS } from "../../src/extension/settings";
+import { DEFAULT_SETTINGS, seededCompareRequests } from "../../src/extension/settings";
 import { runFixture } from "../run/helpers";
 
 const SWEEP = { type: "sweep", requestId: 4, optimizer: "zoar", overrides: { mu: 0.02 }, key: "lr", values: [0.001, 0.1], seeds: 2, seed: 11, stop: { iterations: 12 } };
@@ -51,8 +51,25 @@ describe("sweep from the dashboard", function () {
       assert.equal(config.overrides.mu, 0.02, "the other hyperparameters are the form's");
       assert.equal(config.stop.iterations, 12);
     }
+    // A sweep with several seeds draws each value as one band: its runs share a seed group.
+    assert.equal(new Set(headers.map((header) => header.seedGroup)).size, 2);
+    assert.equal(headers[0].seedGroup, headers[1].seedGroup);
     const lrs = response.runIds!.map((runId) => (JSON.parse(fs.readFileSync(path.join(runsDir, runId, "config.json"), "utf8")) as { overrides: { lr: number } }).overrides.lr);
     assert.deepEqual(lrs, [0.001, 0.001, 0.1, 0.1]);
+  });
+
+  it("compares with several seeds as zoar compare does: each optimizer per seed, one seed group per optimizer", () => {
+    const requests = seededCompareRequests(["zoar", "vanilla"], DEFAULT_SETTINGS, 2, 5, { iterations: 10 }, "b:");
+    assert.deepEqual(
+      requests.map((request) => [request.optimizer, request.seed, request.seedGroup]),
+      [
+        ["zoar", 5, "b:zoar"],
+        ["vanilla", 5, "b:vanilla"],
+        ["zoar", 6, "b:zoar"],
+        ["vanilla", 6, "b:vanilla"],
+      ],
+    );
+    assert.ok(seededCompareRequests(["zoar", "vanilla"], DEFAULT_SETTINGS, 1).every((request) => request.seedGroup === undefined), "one seed: no bands");
   });
 
   it("refuses a sweep of a non-numeric hyperparameter, repeated or bad values, the swept key in the overrides, and too many runs", () => {
@@ -67,7 +84,7 @@ describe("sweep from the dashboard", function () {
     assert.equal(refused({ key: "queries", values: [2, 2.5] }), "values[1] must be an integer >= 1");
     assert.equal(refused({ overrides: { lr: 0.5 } }), "overrides must not hold the swept lr");
     assert.equal(refused({ seeds: 0 }), "seeds must be an integer in [1, 10]");
-    assert.equal(refused({ values: [1, 2, 3, 4, 5, 6, 7], seeds: 10 }), "a sweep runs at most 60 runs (values x seeds)");
+    assert.equal(refused({ values: [1, 2, 3, 4, 5, 6, 7], seeds: 10 }), "at most 60 runs at once (values x seeds)");
   });
 });
 
