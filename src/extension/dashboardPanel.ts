@@ -12,7 +12,7 @@ import { createNonce, dashboardHtml } from "./dashboardHtml";
 import { type DashboardHost, DashboardMessages } from "./dashboardMessages";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
-import { type ZoarSettings, defaultRequest } from "./settings";
+import { type ZoarSettings, defaultRequest, withoutAutoLr } from "./settings";
 import { UpdatePacer } from "./updatePacer";
 
 export interface PanelServices {
@@ -35,7 +35,8 @@ function optimizerList(): OptimizerSchema[] {
 
 /** The form starts from the settings "Optimize Objective" would use. */
 export function formDefaults(settings: ZoarSettings): FormDefaults {
-  const { optimizer, overrides, seed, stop } = defaultRequest(settings);
+  // The form takes numbers: with "lr": "auto" it shows the optimizer's default rate (Optimize Objective picks one).
+  const { optimizer, overrides, seed, stop } = withoutAutoLr(defaultRequest(settings)).request;
   return { optimizer, overrides, seed, stop, compare: [...settings.compareOptimizers] };
 }
 

@@ -3,7 +3,10 @@
 // layer's RunController); this class only forwards commands and turns the
 // worker's events into the session's view model and into events for the
 // status bar, the log and notifications. No vscode import.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { chooseLearningRate, describeChoice } from "../run/autoLr";
 import { failedRunResult, type RunProgress, type RunResult, type RunSettings, type RunStarted } from "../run/types";
 import type { InspectorData, ParameterSummary } from "../protocol";
 import { inspectorFromSummary, progressHeader, providerLabel, resultHeader, runLabel, startingHeader, stopSettingsOf, tracePointOf } from "./runView";
@@ -27,6 +30,8 @@ export type RunLauncher = (settings: RunSettings) => RunHandle;
 export interface RunTags {
   variant?: string;
   seedGroup?: string;
+  /** Pick the learning rate by short trials first (`"lr": "auto"`). */
+  autoLr?: boolean;
 }
 
 /** Inspector and parameters read back from a run's checkpoint. */
@@ -51,6 +56,8 @@ export interface RunEvents {
   finished?(event: RunEventBase & { result: RunResult }): void;
   /** A runner-side problem that is not a run's own failure (reading a checkpoint, a listener that threw). */
   problem?(message: string): void;
+  /** A line for the run log (what "lr": "auto" picked and why). */
+  note?(message: string): void;
 }
 
 export interface RunnerOptions {
@@ -68,6 +75,11 @@ interface LiveRun {
   settings: RunSettings;
   handle: RunHandle | undefined;
   lastDetailsRead: number;
+  /** "lr": "auto": short trials pick the learning rate before the run starts. */
+  autoLr: boolean;
+  /** The trial going now, so Stop can end it. */
+  trial: RunHandle | undefined;
+  stopped: boolean;
 }
 
 export const DEFAULT_PARAMETERS_REFRESH_MS = 5000;
@@ -128,13 +140,23 @@ export class ObjectiveRunner {
       return { runId, header, runDir: settings.runDir, created, settings };
     });
     this.session.addLiveRuns(runs);
-    for (const { runId, settings } of runs) this.queue.push({ runId, optimizer: settings.optimizer, settings, handle: undefined, lastDetailsRead: -Infinity });
+    runs.forEach(({ runId, settings }, i) =>
+      this.queue.push({ runId, optimizer: settings.optimizer, settings, handle: undefined, lastDetailsRead: -Infinity, autoLr: tags[i]?.autoLr === true, trial: undefined, stopped: false }),
+    );
     this.launchNext();
     return runs.map((run) => run.runId);
   }
 
   /** Applies a run command; false when `runId` is not one of this window's live runs. */
   command(runId: string, name: RunCommandName): boolean {
+    if (this.active?.runId === runId && !this.active.handle && this.active.autoLr) {
+      // Still picking its learning rate: Stop ends the trials and the run with them.
+      if (name === "stop") {
+        this.active.stopped = true;
+        this.active.trial?.stop();
+      }
+      return true;
+    }
     if (this.active?.runId === runId && this.active.handle) {
       this.active.handle[name]();
       return true;
@@ -148,6 +170,10 @@ export class ObjectiveRunner {
   /** Stops the run in progress and cancels those waiting. */
   stopAll(): void {
     this.cancel(this.queue.splice(0), "cancelled before it started");
+    if (this.active && !this.active.handle) {
+      this.active.stopped = true;
+      this.active.trial?.stop();
+    }
     this.active?.handle?.stop();
   }
 
@@ -172,6 +198,46 @@ export class ObjectiveRunner {
     this.active = run;
     this.session.follow(run.runId);
     this.emit(() => this.events.launched?.(this.base(run)));
+    if (run.autoLr) void this.pickLearningRate(run);
+    else this.launch(run);
+  }
+
+  /** Short trials of the same seed pick the run's learning rate; the run then gets the rest of its iterations. */
+  private async pickLearningRate(run: LiveRun): Promise<void> {
+    const scratch = await fs.promises.mkdtemp(path.join(os.tmpdir(), "zoar-lr-auto-"));
+    try {
+      const stop = run.settings.stop ?? {};
+      const choice = await chooseLearningRate(
+        async (lr, iterations) => {
+          if (run.stopped) throw new Error("stopped");
+          this.session.updateHeader(run.runId, (header) => ({ ...header, reason: `lr auto: trying ${lr} for ${iterations} iterations` }));
+          const trial = this.options.launch({ ...run.settings, overrides: { ...run.settings.overrides, lr }, stop: { iterations }, runsDir: scratch, runDir: path.join(scratch, `trial-${lr}`) });
+          run.trial = trial;
+          const result = await trial.finished;
+          run.trial = undefined;
+          if (result.status === "failed") throw new Error(result.error?.message ?? "failed");
+          return result.bestValue;
+        },
+        { iterations: stop.iterations },
+      );
+      if (run.stopped) {
+        this.finish(run, failedRunResult({ message: "stopped while picking the learning rate" }, { status: "stopped", reason: "stopped" }));
+        return;
+      }
+      this.emit(() => this.events.note?.(`run ${run.runId}: ${describeChoice(choice)}`));
+      const rest = { ...stop };
+      if (rest.iterations !== undefined) rest.iterations = Math.max(1, rest.iterations - choice.spentIterations);
+      run.settings = { ...run.settings, overrides: choice.lr === undefined ? run.settings.overrides : { ...run.settings.overrides, lr: choice.lr }, stop: rest };
+      this.session.updateHeader(run.runId, (header) => ({ ...header, reason: describeChoice(choice) }));
+      this.launch(run);
+    } catch (error) {
+      this.finish(run, failedToLaunch(error, run.settings));
+    } finally {
+      await fs.promises.rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private launch(run: LiveRun): void {
     let handle: RunHandle;
     try {
       handle = this.options.launch(run.settings);

@@ -9,5 +9,6 @@ export function fanOutRunEvents(listeners: readonly RunEvents[]): RunEvents {
     progress: (event) => listeners.forEach((listener) => listener.progress?.(event)),
     finished: (event) => listeners.forEach((listener) => listener.finished?.(event)),
     problem: (message) => listeners.forEach((listener) => listener.problem?.(message)),
+    note: (message) => listeners.forEach((listener) => listener.note?.(message)),
   };
 }

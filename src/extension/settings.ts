@@ -21,6 +21,17 @@ export type ParamsLocation = "besideObjective" | "ask";
 
 export type Overrides = Partial<Record<HyperparameterKey, HyperparameterValue>>;
 
+/** The learning rate "auto": picked by short seeded trials before the run. */
+export const AUTO_LR = "auto";
+
+/** The request without "lr": "auto", and whether it asked for it. */
+export function withoutAutoLr(request: RunRequest): { request: RunRequest; autoLr: boolean } {
+  if (request.overrides.lr !== AUTO_LR) return { request, autoLr: false };
+  const overrides = { ...request.overrides };
+  delete overrides.lr;
+  return { request: { ...request, overrides }, autoLr: true };
+}
+
 export interface ZoarSettings {
   /** Optimizer of "Optimize Objective". */
   optimizer: string;
@@ -127,8 +138,13 @@ function readHyperparameters(raw: unknown, problems: string[]): Overrides {
       problems.push(`zoar.hyperparameters.${key} is not a hyperparameter; ignored`);
       continue;
     }
+    // "lr": "auto" picks the learning rate by short trials before each run (src/run/autoLr.ts).
+    if (key === "lr" && value === AUTO_LR) {
+      overrides.lr = AUTO_LR;
+      continue;
+    }
     const problem = checkHyperparameter(key, value);
-    if (problem) problems.push(`zoar.hyperparameters.${key} ${problem}; ignored`);
+    if (problem) problems.push(`zoar.hyperparameters.${key} ${problem}${key === "lr" ? ' (or "auto")' : ""}; ignored`);
     else overrides[key] = value as HyperparameterValue;
   }
   return overrides;

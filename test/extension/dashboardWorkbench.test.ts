@@ -10,7 +10,7 @@ import { RunController } from "../../src/run/controller";
 import { type HostMessage, type ResponseMessage, validateWebviewMessage } from "../../src/protocol";
 import { DashboardMessages } from "../../src/extension/dashboardMessages";
 import { ObjectiveHub } from "../../src/extension/objectiveHub";
-import { DEFAULT_SETTINGS, seededCompareRequests } from "../../src/extension/settings";
+import { DEFAULT_SETTINGS, defaultRequest, readSettings, seededCompareRequests, withoutAutoLr } from "../../src/extension/settings";
 import { runFixture } from "../run/helpers";
 
 const SWEEP = { type: "sweep", requestId: 4, optimizer: "zoar", overrides: { mu: 0.02 }, key: "lr", values: [0.001, 0.1], seeds: 2, seed: 11, stop: { iterations: 12 } };
@@ -137,3 +137,39 @@ describe("exports from the dashboard (host side)", function () {
     assert.match(warnings[1], /data of a PNG must be base64/);
   });
 });
+
+describe('"lr": "auto" in the settings (host side)', function () {
+  this.timeout(120_000);
+  let runsDir: string;
+  beforeEach(() => {
+    runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoar-lr-auto-host-"));
+  });
+  afterEach(() => fs.rmSync(runsDir, { recursive: true, force: true }));
+
+  it("reads it from zoar.hyperparameters, picks the rate by real trials, logs why and runs the rest of the iterations", async () => {
+    const { settings, problems } = readSettings((key) => ({ hyperparameters: { lr: "auto", mu: 0.02 }, iterations: 200 })[key]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings.hyperparameters, { lr: "auto", mu: 0.02 });
+    const notes: string[] = [];
+    const hub = new ObjectiveHub({ launch: (runSettings) => RunController.start(runSettings), events: { note: (message) => notes.push(message) }, displayPath: (file) => path.basename(file), runsDirOf: () => runsDir });
+    const entry = hub.get(runFixture("quadratic.ts"));
+    const outcome = hub.startRuns(entry, [defaultRequest(settings)], settings);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    await entry.runner.whenIdle();
+    const [runId] = outcome.runIds;
+    const header = entry.session.header(runId)!;
+    assert.equal(header.status, "done");
+    assert.equal(header.iteration, 160, "200 iterations less the 4 x 10 of the trials");
+    assert.match(notes[0], new RegExp(`^run ${runId}: lr auto: picked (\\S+) \\(best \\S+ after 10 iterations per trial, same seed; `));
+    const picked = Number(/picked (\S+)/.exec(notes[0])![1]);
+    const config = JSON.parse(fs.readFileSync(path.join(runsDir, runId, "config.json"), "utf8")) as { overrides: Record<string, number> };
+    assert.deepEqual(config.overrides, { lr: picked, mu: 0.02 });
+    assert.deepEqual(fs.readdirSync(runsDir), [runId], "the trials leave no runs behind");
+    // The dashboard's form shows numbers: the optimizer's default rate, not "auto".
+    assert.deepEqual(formDefaultsOverrides(settings), { mu: 0.02 });
+  });
+});
+
+function formDefaultsOverrides(settings: ReturnType<typeof readSettings>["settings"]): Record<string, unknown> {
+  return withoutAutoLr(defaultRequest(settings)).request.overrides;
+}
