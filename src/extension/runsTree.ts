@@ -2,8 +2,9 @@
 // grouped by objective file, each with the status this window knows best (a
 // run of this window may be paused; the store only knows it is held by a live
 // process). No vscode import: the view (runsView.ts) turns it into tree items.
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { listRuns, type RunSummary } from "../run/store";
+import { readRunSummary, RUN_FILES, type RunSummary } from "../run/store";
 import { formatCount, formatValue } from "./runText";
 
 /** What the tree shows of a run's state. "interrupted": no result and no live process (resumable). */
@@ -113,6 +114,8 @@ export function recordText(record: ObjectiveRecord): string {
 export class RunsTreeModel {
   private groupList: ObjectiveGroup[] = [];
   private filterFile: string | undefined;
+  /** Runs with a result, by folder: they change only when resumed (the result goes) or deleted. */
+  private readonly ended = new Map<string, RunSummary>();
 
   constructor(
     private readonly runsDirs: () => Iterable<string>,
@@ -120,17 +123,48 @@ export class RunsTreeModel {
     private readonly onProblem: (message: string) => void = () => undefined,
   ) {}
 
-  /** Reads every runs folder again. */
+  /** Reads every runs folder again; an ended run is read once, until its result goes (it was resumed) or its folder does. */
   refresh(): void {
     const byDir = new Map<string, RunSummary>();
     for (const dir of new Set([...this.runsDirs()].map((d) => path.resolve(d)))) {
       try {
-        for (const run of listRuns(dir)) byDir.set(run.dir, run);
+        for (const run of this.listRuns(dir)) byDir.set(run.dir, run);
       } catch (error) {
         this.onProblem(`the runs in ${dir} could not be listed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    for (const dir of this.ended.keys()) if (!byDir.has(dir)) this.ended.delete(dir);
     this.groupList = groupRuns([...byDir.values()], this.live);
+  }
+
+  /** The runs of one runs folder, as listRuns reads them, with ended runs from the cache. */
+  private listRuns(runsDir: string): RunSummary[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(runsDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    const runs: RunSummary[] = [];
+    for (const name of names) {
+      if (name.startsWith(".")) continue; // being created
+      const dir = path.join(runsDir, name);
+      const known = this.ended.get(dir);
+      if (known && fs.existsSync(path.join(dir, RUN_FILES.result))) {
+        runs.push(known);
+        continue;
+      }
+      if (!fs.existsSync(path.join(dir, RUN_FILES.config))) continue;
+      try {
+        const summary = readRunSummary(dir);
+        if (summary.status !== "running" && summary.status !== "interrupted") this.ended.set(dir, summary);
+        runs.push(summary);
+      } catch {
+        // A folder being created right now, or damaged by hand: not listable.
+      }
+    }
+    return runs;
   }
 
   /** Every group, whatever the filter. */
@@ -157,8 +191,11 @@ export class RunsTreeModel {
     return this.filterFile;
   }
 
-  /** Folders of runs a live process holds: their traces grow, so the watcher follows them too. */
-  get activeRunDirs(): string[] {
-    return this.groupList.flatMap((group) => group.runs.filter((run) => run.summary.status === "running").map((run) => run.summary.dir));
+  /**
+   * Every run's folder: the watcher follows each, since a running run's trace
+   * grows there and an ended run may be resumed (its result goes) by another process.
+   */
+  get runDirs(): string[] {
+    return this.groupList.flatMap((group) => group.runs.map((run) => run.summary.dir));
   }
 }

@@ -34,7 +34,7 @@ export class RunsTreeView implements vscode.TreeDataProvider<RunsTreeNode>, RunE
   /** Reads the runs folders again, re-arms the watches and redraws the tree. */
   refresh(): void {
     this.model.refresh();
-    this.watcher.watch(this.runsDirs(), this.model.activeRunDirs);
+    this.watcher.watch(this.runsDirs(), this.model.runDirs);
     const filter = this.model.filter;
     this.view.description = filter === undefined ? undefined : vscode.workspace.asRelativePath(filter);
     this.view.message = filter !== undefined && this.model.groups.length === 0 ? `No runs of ${path.basename(filter)} yet.` : undefined;

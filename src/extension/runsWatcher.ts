@@ -1,7 +1,7 @@
 // Follows the run store on disk, whoever writes it (this window, `zoar run` in
 // a terminal, another window): a watch on each runs folder sees run folders
-// appear, vanish or be renamed into place; a watch on each running run's
-// folder sees its trace grow and its result appear. A runs folder that does
+// appear, vanish or be renamed into place; a watch on each run's folder sees
+// its trace grow, its result appear, or go when it is resumed. A runs folder that does
 // not exist yet is watched through its nearest existing parent. Bursts of
 // events become one change after a short quiet time. No vscode import.
 import * as fs from "node:fs";

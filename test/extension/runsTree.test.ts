@@ -103,14 +103,14 @@ describe("Runs view model", () => {
       const seen: string[] = [];
       const watcher = new RunsFolderWatcher(() => {
         model.refresh();
-        watcher.watch([runsDir], model.activeRunDirs);
+        watcher.watch([runsDir], model.runDirs);
         const run = model.groups[0]?.runs[0];
         if (run) seen.push(`${run.status}:${run.summary.iterations}`);
       }, 50);
       try {
         model.refresh();
         // The runs folder does not exist yet: its nearest existing parent is watched.
-        watcher.watch([runsDir], model.activeRunDirs);
+        watcher.watch([runsDir], model.runDirs);
         assert.equal(model.groups.length, 0);
         assert.deepEqual(watcher.watched, [temporary.dir]);
 
@@ -129,7 +129,7 @@ describe("Runs view model", () => {
         assert.equal(done.summary.iterations, 400);
         assert.ok(runningAt < 400, `seen running at iteration ${runningAt}`);
         assert.ok(seen.some((entry) => entry.startsWith("running:")) && seen.at(-1) === "done:400", seen.join(", "));
-        assert.ok(!watcher.watched.includes(done.summary.dir), "a finished run's folder is no longer watched");
+        assert.ok(watcher.watched.includes(done.summary.dir), "an ended run's folder is still watched: it may be resumed");
         assert.deepEqual(problems, []);
 
         model.setFilter(path.join(temporary.dir, "other.ts"));
@@ -138,8 +138,13 @@ describe("Runs view model", () => {
         assert.equal(model.groups.length, 1);
         model.setFilter(undefined);
 
+        // An ended run is read once; when its result goes (a resume began), it is read again.
+        fs.rmSync(path.join(done.summary.dir, "result.json"));
+        await waitFor(() => model.groups[0]?.runs[0]?.status === "interrupted", 10_000, "the run without its result to read as interrupted");
+        assert.equal(model.groups[0].runs[0].summary.iterations, 400, "how far its trace got");
+
         // A deleted run folder leaves the view at the next change.
-        fs.rmSync(done.summary.dir, { recursive: true, force: true });
+        fs.rmSync(model.groups[0].runs[0].summary.dir, { recursive: true, force: true });
         await waitFor(() => model.groups.length === 0, 10_000, "the deleted run to leave the model");
       } finally {
         watcher.dispose();
