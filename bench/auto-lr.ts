@@ -4,7 +4,7 @@
 // of src/run/autoLr.ts, then the rest of the iterations with the rate picked).
 // Values, not times, are compared: they are deterministic for a seed, so the
 // figures do not depend on the (shared, noisy) machine.
-//   npx tsx bench/auto-lr.ts [--functions quadratic,ellipsoid,...] [--dimensions 64,1000] [--seeds 1,2,3] [--iterations 1000] [--optimizer zoar]
+//   npx tsx bench/auto-lr.ts [--functions quadratic,ellipsoid,...] [--dimensions 64,1000] [--seeds 1,2,3] [--iterations 1000] [--optimizer zoar] [--out auto-lr-zoar.json]
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     seeds: { type: "string", default: "1,2,3" },
     iterations: { type: "string", default: "1000" },
     optimizer: { type: "string", default: "zoar" },
+    out: { type: "string" },
   },
 });
 const iterations = Number(args.iterations);
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   };
   console.table(groups.map((g) => ({ case: g.case, "median auto/default": g.medianRatio.toPrecision(3), "auto wins": `${g.autoWins}/${g.runs}`, picked: g.picked.join(",") })));
   console.log(`median ratio overall ${summary.medianRatioOverall.toPrecision(3)}; auto better by median in ${summary.casesWhereAutoWinsByMedian} of ${summary.cases} cases`);
-  writeFileSync(join(__dirname, "results", `auto-lr-${optimizer}.json`), JSON.stringify(summary, null, 2) + "\n");
+  writeFileSync(join(__dirname, "results", args.out ?? `auto-lr-${optimizer}.json`), JSON.stringify(summary, null, 2) + "\n");
   }
 
   void main();
