@@ -207,6 +207,7 @@ export class ObjectiveRunner {
     const scratch = await fs.promises.mkdtemp(path.join(os.tmpdir(), "zoar-lr-auto-"));
     try {
       const stop = run.settings.stop ?? {};
+      let spentEvaluations = 0;
       const choice = await chooseLearningRate(
         async (lr, iterations) => {
           if (run.stopped) throw new Error("stopped");
@@ -215,6 +216,7 @@ export class ObjectiveRunner {
           run.trial = trial;
           const result = await trial.finished;
           run.trial = undefined;
+          spentEvaluations += result.evaluations;
           if (result.status === "failed") throw new Error(result.error?.message ?? "failed");
           return result.bestValue;
         },
@@ -227,6 +229,7 @@ export class ObjectiveRunner {
       this.emit(() => this.events.note?.(`run ${run.runId}: ${describeChoice(choice)}`));
       const rest = { ...stop };
       if (rest.iterations !== undefined) rest.iterations = Math.max(1, rest.iterations - choice.spentIterations);
+      if (rest.evaluations !== undefined) rest.evaluations = Math.max(1, rest.evaluations - spentEvaluations);
       run.settings = { ...run.settings, overrides: choice.lr === undefined ? run.settings.overrides : { ...run.settings.overrides, lr: choice.lr }, stop: rest };
       this.session.updateHeader(run.runId, (header) => ({ ...header, reason: describeChoice(choice) }));
       this.launch(run);
