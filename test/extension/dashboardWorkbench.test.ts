@@ -11,7 +11,7 @@ import { type HostMessage, type ResponseMessage, validateWebviewMessage } from "
 import { DashboardMessages } from "../../src/extension/dashboardMessages";
 import { ObjectiveHub } from "../../src/extension/objectiveHub";
 import { DEFAULT_SETTINGS, defaultRequest, readSettings, seededCompareRequests, withoutAutoLr } from "../../src/extension/settings";
-import { runFixture } from "../run/helpers";
+import { runFixture, waitFor } from "../run/helpers";
 
 const SWEEP = { type: "sweep", requestId: 4, optimizer: "zoar", overrides: { mu: 0.02 }, key: "lr", values: [0.001, 0.1], seeds: 2, seed: 11, stop: { iterations: 12 } };
 
@@ -167,6 +167,37 @@ describe('"lr": "auto" in the settings (host side)', function () {
     assert.deepEqual(fs.readdirSync(runsDir), [runId], "the trials leave no runs behind");
     // The dashboard's form shows numbers: the optimizer's default rate, not "auto".
     assert.deepEqual(formDefaultsOverrides(settings), { mu: 0.02 });
+  });
+});
+
+describe('"lr": "auto" stopped while it picks', function () {
+  this.timeout(120_000);
+  it("Stop ends the trials and the run, which never starts", async () => {
+    const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoar-lr-auto-stop-"));
+    try {
+      const settings = { ...DEFAULT_SETTINGS, iterations: 20_000, hyperparameters: { lr: "auto" } };
+      const launched: string[] = [];
+      const hub = new ObjectiveHub({
+        launch: (runSettings) => {
+          launched.push(String(runSettings.overrides?.lr));
+          return RunController.start(runSettings);
+        },
+        displayPath: (file) => path.basename(file),
+        runsDirOf: () => runsDir,
+      });
+      const entry = hub.get(runFixture("slow-quadratic.ts"));
+      const outcome = hub.startRuns(entry, [defaultRequest(settings)], settings);
+      assert.ok(outcome.ok);
+      await waitFor(() => launched.length === 1, 30_000, "the first trial");
+      assert.equal(entry.runner.command(outcome.runIds[0], "stop"), true);
+      await entry.runner.whenIdle();
+      const header = entry.session.header(outcome.runIds[0])!;
+      assert.deepEqual([header.status, header.reason], ["stopped", "stopped while picking the learning rate"]);
+      assert.deepEqual(launched, ["0.001"], "no trial after the stop, and no run");
+      assert.deepEqual(fs.readdirSync(runsDir), []);
+    } finally {
+      fs.rmSync(runsDir, { recursive: true, force: true });
+    }
   });
 });
 
