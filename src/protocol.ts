@@ -120,6 +120,13 @@ export function isHyperparameterKey(key: string): key is HyperparameterKey {
   return Object.prototype.hasOwnProperty.call(FIELD_RULES, key);
 }
 
+/** Hyperparameters with numeric values: the ones a sweep can vary. */
+export function isNumericHyperparameter(key: string): key is HyperparameterKey {
+  if (!isHyperparameterKey(key)) return false;
+  const { kind } = FIELD_RULES[key];
+  return kind === "number" || kind === "integer";
+}
+
 /** One field of the settings form, as the webview draws it. */
 export interface HyperparameterField {
   key: HyperparameterKey;
@@ -276,8 +283,12 @@ export interface ObjectiveInfo {
 /** The figures of a run's header. */
 export interface RunHeader {
   runId: string;
-  /** Short name for legends: "zoar #3". */
+  /** Short name for legends: "zoar #3", or "zoar lr=0.01 #1" for a run of a sweep. */
   label: string;
+  /** The swept value a run of a sweep was given ("lr=0.01"): legends name runs by it. */
+  variant?: string;
+  /** Runs started together that differ only by seed share this key: the chart draws them as a mean with a min-max band. */
+  seedGroup?: string;
   optimizer: string;
   seed: number;
   status: RunStatus;
@@ -450,7 +461,13 @@ export interface ResponseMessage {
   runIds?: string[];
 }
 
-export type HostMessage = SnapshotMessage | ProgressMessage | RunStateMessage | ErrorMessage | ResponseMessage;
+/** Show only these runs on the convergence chart (Compare Selected in the Runs view); the others stay listed. */
+export interface ShowOnlyMessage {
+  type: "showOnly";
+  runIds: string[];
+}
+
+export type HostMessage = SnapshotMessage | ProgressMessage | RunStateMessage | ErrorMessage | ResponseMessage | ShowOnlyMessage;
 
 // ---------------------------------------------------------------------------
 // Webview -> host
@@ -479,6 +496,43 @@ export interface CompareMessage {
   optimizers: string[];
   seed: number;
   stop: StopSettings;
+  /** Runs per optimizer, with seeds seed, seed + 1, ... (default 1). */
+  seeds?: number;
+}
+
+/** Run one optimizer once per value of one hyperparameter (and per seed), the other settings the same. */
+export interface SweepMessage {
+  type: "sweep";
+  requestId: number;
+  optimizer: string;
+  /** The other hyperparameters, as for a start. */
+  overrides: HyperparameterOverrides;
+  key: HyperparameterKey;
+  values: number[];
+  /** Runs per value, with seeds seed, seed + 1, ... */
+  seeds: number;
+  seed: number;
+  stop: StopSettings;
+}
+
+/** File formats the dashboard exports: a chart as PNG or SVG, a run's whole trace as CSV. */
+export type ExportFormat = "png" | "svg" | "csv";
+
+/** Largest export the webview may send (a PNG as base64, an SVG). */
+export const MAX_EXPORT_CHARS = 32 * 2 ** 20;
+
+/**
+ * Save a file the user names in a save dialog. PNG data is base64, SVG data
+ * text; for CSV the host writes the run's whole trace (not the decimated series).
+ */
+export interface ExportMessage {
+  type: "export";
+  requestId: number;
+  format: ExportFormat;
+  /** Suggested file name, without folder: "convergence.svg". */
+  name: string;
+  data?: string;
+  runId?: string;
 }
 
 export interface RunCommandMessage {
@@ -502,7 +556,7 @@ export interface SetAxisMessage {
   view: ChartView;
 }
 
-export type WebviewMessage = ReadyMessage | StartMessage | CompareMessage | RunCommandMessage | SaveParametersMessage | SelectRunMessage | SetAxisMessage;
+export type WebviewMessage = ReadyMessage | StartMessage | CompareMessage | SweepMessage | ExportMessage | RunCommandMessage | SaveParametersMessage | SelectRunMessage | SetAxisMessage;
 
 export type WebviewMessageType = WebviewMessage["type"];
 
@@ -512,6 +566,10 @@ export type WebviewMessageType = WebviewMessage["type"];
 /** Largest seed the engine accepts, plus one. */
 export const SEED_LIMIT = 2 ** 32;
 export const MAX_COMPARED = 12;
+/** Largest sweep from the dashboard: values, seeds per value, and runs in all. */
+export const MAX_SWEPT_VALUES = 12;
+export const MAX_SWEEP_SEEDS = 10;
+export const MAX_SWEEP_RUNS = 60;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_RUN_ID_LENGTH = 200;
 
@@ -581,6 +639,42 @@ function overrides(message: Record<string, unknown>): HyperparameterOverrides {
   return result as HyperparameterOverrides;
 }
 
+function seedCount(seeds: unknown, runsPerSeed: number): number {
+  if (typeof seeds !== "number" || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) reject(`seeds must be an integer in [1, ${MAX_SWEEP_SEEDS}]`);
+  if (runsPerSeed * seeds > MAX_SWEEP_RUNS) reject(`at most ${MAX_SWEEP_RUNS} runs at once (values x seeds)`);
+  return seeds;
+}
+
+function sweepValues(message: Record<string, unknown>): Pick<SweepMessage, "key" | "values" | "seeds"> {
+  const key = message.key;
+  if (typeof key !== "string" || !isNumericHyperparameter(key)) reject("key must be a numeric hyperparameter");
+  const values = message.values;
+  if (!Array.isArray(values) || values.length === 0 || values.length > MAX_SWEPT_VALUES) reject(`values must be a list of 1 to ${MAX_SWEPT_VALUES} numbers`);
+  values.forEach((value, i) => {
+    const problem = checkHyperparameter(key, value);
+    if (problem) reject(`values[${i}] ${problem}`);
+  });
+  if (new Set(values).size !== values.length) reject("values must not repeat a value");
+  const seeds = seedCount(message.seeds, values.length);
+  if (isHyperparameterKey(key) && key in record(message.overrides, "overrides")) reject(`overrides must not hold the swept ${key}`);
+  return { key, values: values as number[], seeds };
+}
+
+const EXPORT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
+
+function exportMessage(message: Record<string, unknown>): ExportMessage {
+  const format = message.format;
+  if (format !== "png" && format !== "svg" && format !== "csv") reject('format must be "png", "svg" or "csv"');
+  const name = message.name;
+  if (typeof name !== "string" || !EXPORT_NAME.test(name) || !name.endsWith(`.${format}`)) reject(`name must be a plain file name ending in .${format}`);
+  const result: ExportMessage = { type: "export", requestId: requestId(message), format, name };
+  if (format === "csv") return { ...result, runId: runId(message) };
+  const data = message.data;
+  if (typeof data !== "string" || data.length === 0 || data.length > MAX_EXPORT_CHARS) reject(`data must be a string of 1 to ${MAX_EXPORT_CHARS} characters`);
+  if (format === "png" && !/^[A-Za-z0-9+/]+=*$/.test(data)) reject("data of a PNG must be base64");
+  return { ...result, data };
+}
+
 function chartView(message: Record<string, unknown>): ChartView {
   const view = record(message.view, "view");
   if (view.x !== "iteration" && view.x !== "evaluations") reject('view.x must be "iteration" or "evaluations"');
@@ -607,8 +701,14 @@ function parse(raw: unknown): WebviewMessage {
       if (!Array.isArray(names) || names.length === 0 || names.length > MAX_COMPARED) reject(`optimizers must be a list of 1 to ${MAX_COMPARED} names`);
       const optimizers = names.map((name, i) => optimizerName(name, `optimizers[${i}]`));
       if (new Set(optimizers).size !== optimizers.length) reject("optimizers must not repeat a name");
-      return { type, requestId: requestId(message), optimizers, seed: seed(message), stop: stopSettings(message) };
+      const compare: CompareMessage = { type, requestId: requestId(message), optimizers, seed: seed(message), stop: stopSettings(message) };
+      if (message.seeds !== undefined) compare.seeds = seedCount(message.seeds, optimizers.length);
+      return compare;
     }
+    case "sweep":
+      return { type, requestId: requestId(message), optimizer: optimizerName(message.optimizer, "optimizer"), overrides: overrides(message), ...sweepValues(message), seed: seed(message), stop: stopSettings(message) };
+    case "export":
+      return exportMessage(message);
     case "pause":
     case "resume":
     case "step":

@@ -2,9 +2,12 @@
 import type { HostMessage, ProgressMessage, ResponseMessage, WebviewMessage } from "../src/protocol";
 import { ConvergenceChart } from "./convergenceChart";
 import { exposeForTests } from "./debugHook";
+import { chartPngBase64, chartSvg, svgChartOf } from "./chartExport";
 import { DiagnosticsChart } from "./diagnosticsChart";
 import { MetricsChart } from "./metricsChart";
 import { h, setText } from "./dom";
+import { type ExportChoice, exportControls } from "./exportControls";
+import type { Plot } from "./plot";
 import { RunHeaderView } from "./header";
 import { InspectorView } from "./inspector";
 import { ParametersView } from "./parameters";
@@ -17,7 +20,7 @@ import { type ChartColors, chartColors, onThemeChange } from "./theme";
 import type { HostChannel } from "./vscodeApi";
 import { ViewControls } from "./viewControls";
 
-const HOST_MESSAGE_TYPES = new Set<HostMessage["type"]>(["snapshot", "progress", "runState", "error", "response"]);
+const HOST_MESSAGE_TYPES = new Set<HostMessage["type"]>(["snapshot", "progress", "runState", "error", "response", "showOnly"]);
 
 /** setState at most this often: it serialises every series. */
 const PERSIST_INTERVAL_MS = 1000;
@@ -65,13 +68,14 @@ export class Dashboard {
       this.store.state.form.edited = true;
       this.schedulePersist();
     };
-    this.form = new SettingsForm(this.store.state.form, formEdited, this.controls.element, this.controls.compareButton);
+    this.form = new SettingsForm(this.store.state.form, formEdited, this.controls.element, this.controls.compareButton, this.controls.sweepButton);
     this.viewControls = new ViewControls((view) => {
       this.update(this.store.setView(view));
       this.post({ type: "setAxis", view });
     });
-    this.convergence = new ConvergenceChart(this.viewControls.element);
-    this.diagnostics = new DiagnosticsChart();
+    const convergenceControls = h("div", { class: "chart-controls" }, this.viewControls.element, exportControls("convergence", "convergence", (choice) => this.exportChart("convergence", choice), true));
+    this.convergence = new ConvergenceChart(convergenceControls);
+    this.diagnostics = new DiagnosticsChart(exportControls("diagnostics", "diagnostics", (choice) => this.exportChart("diagnostics", choice)));
     this.metrics = new MetricsChart();
     this.runsList = new RunsList({
       select: (runId) => {
@@ -127,6 +131,9 @@ export class Dashboard {
       case "error":
         setText(this.messages, message.message);
         break;
+      case "showOnly":
+        this.update(this.store.showOnly(message.runIds));
+        break;
       case "response": {
         const handle = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
@@ -160,7 +167,7 @@ export class Dashboard {
   private press(name: ControlName): void {
     const runId = this.store.selectedRun?.header.runId;
     // The host's last error stays up until the user acts on it.
-    if (name === "start" || name === "compare") setText(this.messages, "");
+    if (name === "start" || name === "compare" || name === "sweep") setText(this.messages, "");
     switch (name) {
       case "start": {
         const values = this.form.readStart();
@@ -173,9 +180,17 @@ export class Dashboard {
       case "compare": {
         const values = this.form.readCompare();
         if (!values) return;
-        this.form.showMessage(`Starting ${values.optimizers.join(", ")}...`, false);
+        this.form.showMessage(`Starting ${values.optimizers.join(", ")}${values.seeds ? `, ${values.seeds} seeds each` : ""}...`, false);
         const requestId = this.request((r) => (r.ok ? this.form.showMessage(r.message ?? "Started.", false) : this.form.showFieldError(r.field, r.message ?? "The runs could not start.")));
         this.post({ type: "compare", requestId, ...values });
+        return;
+      }
+      case "sweep": {
+        const values = this.form.readSweep();
+        if (!values) return;
+        this.form.showMessage(`Starting ${values.values.length * values.seeds} runs of ${values.optimizer}, ${values.key} = ${values.values.join(", ")}...`, false);
+        const requestId = this.request((r) => (r.ok ? this.form.showMessage(r.message ?? "Started.", false) : this.form.showFieldError(r.field, r.message ?? "The sweep could not start.")));
+        this.post({ type: "sweep", requestId, ...values });
         return;
       }
       default:
@@ -189,6 +204,29 @@ export class Dashboard {
     this.parameters.showMessage("Saving...", false);
     const requestId = this.request((r) => this.parameters.showMessage(r.message ?? (r.ok ? "Saved." : "The parameters could not be saved."), !r.ok));
     this.post({ type: "saveParameters", requestId, runId });
+  }
+
+  /** Asks the host to save a chart (PNG, SVG) or the selected run's trace (CSV) where the user picks. */
+  private exportChart(chart: "convergence" | "diagnostics", choice: ExportChoice): void {
+    setText(this.messages, "");
+    const selected = this.store.selectedRun;
+    const stem = `${this.store.data.objective?.name ?? "zoar"}-${chart}`.replace(/[^A-Za-z0-9._-]+/g, "-");
+    const answer = (r: ResponseMessage) => {
+      if (r.message) setText(this.messages, r.message);
+    };
+    if (choice === "csv") {
+      if (!selected) return void setText(this.messages, "No run to export yet.");
+      const name = `${`${this.store.data.objective?.name ?? "zoar"}-${selected.header.label}`.replace(/[^A-Za-z0-9._-]+/g, "-")}-trace.csv`;
+      this.post({ type: "export", requestId: this.request(answer), format: "csv", name, runId: selected.header.runId });
+      return;
+    }
+    const plot: Plot = chart === "convergence" ? this.convergence.plot : this.diagnostics.plot;
+    const drawn = plot.chart;
+    if (!drawn) return void setText(this.messages, "Nothing drawn yet to export.");
+    const background = getComputedStyle(document.body).getPropertyValue("--vscode-editor-background").trim() || "#1e1e1e";
+    const title = `${this.store.data.objective?.name ?? "zoar"}: ${chart}`;
+    const data = choice === "png" ? chartPngBase64(drawn, background) : chartSvg(svgChartOf(drawn, title, { foreground: this.colors.foreground, grid: this.colors.grid, background }));
+    this.post({ type: "export", requestId: this.request(answer), format: choice, name: `${stem}.${choice}`, data });
   }
 
   private update(sections: readonly Section[]): void {

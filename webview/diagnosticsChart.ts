@@ -14,13 +14,15 @@ export class DiagnosticsChart {
   readonly plot: Plot;
   private readonly container: HTMLElement;
 
-  constructor() {
+  /** @param controls shown beside the heading (the export buttons) */
+  constructor(controls?: HTMLElement) {
     this.container = h("div", { id: "diagnostics-chart", class: "chart", role: "img", "aria-label": "Diagnostics chart: no run yet" });
     this.plot = new Plot(this.container);
+    const heading = h("h2", { id: "diagnostics-heading" }, "Diagnostics");
     this.element = h(
       "section",
       { class: "diagnostics", "aria-labelledby": "diagnostics-heading" },
-      h("h2", { id: "diagnostics-heading" }, "Diagnostics"),
+      controls ? h("div", { class: "section-title" }, heading, controls) : heading,
       this.container,
     );
   }

@@ -2,10 +2,14 @@
 // with a message per field that is not acceptable. Pure: no DOM.
 import {
   type HyperparameterField,
+  type HyperparameterKey,
   type HyperparameterOverrides,
   type HyperparameterValue,
   type OptimizerSchema,
   type StopSettings,
+  MAX_SWEEP_RUNS,
+  MAX_SWEEP_SEEDS,
+  MAX_SWEPT_VALUES,
   SEED_LIMIT,
   checkHyperparameter,
   checkStopSetting,
@@ -96,4 +100,28 @@ export function readStart(schema: OptimizerSchema, form: FormState): RunValues |
   const errors = { ...("errors" in hyperparameters ? hyperparameters.errors : {}), ...("errors" in settings ? settings.errors : {}) };
   if ("errors" in settings || "errors" in hyperparameters) return { errors };
   return { optimizer: schema.name, overrides: hyperparameters.overrides, seed: settings.seed, stop: settings.stop };
+}
+
+export interface SweepValues {
+  key: HyperparameterKey;
+  values: number[];
+  seeds: number;
+}
+
+/** The swept hyperparameter, its values and the runs per value, or the message of each bad field (keys "sweep-values", "sweep-seeds"). */
+export function readSweep(schema: OptimizerSchema, form: FormState): SweepValues | { errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const field = schema.fields.find((f) => f.key === form.sweepKey && (f.kind === "number" || f.kind === "integer"));
+  if (!field) return { errors: { "sweep-key": `${schema.name} has no numeric hyperparameter ${form.sweepKey}` } };
+  const parts = form.sweepValues.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  const values = parts.map(parseNumber);
+  const bad = values.map((value, i) => [parts[i], checkHyperparameter(field.key, value)] as const).find(([, problem]) => problem !== null);
+  if (parts.length < 2) errors["sweep-values"] = "list two or more values, separated by commas";
+  else if (bad) errors["sweep-values"] = `${bad[0]}: ${bad[1]}`;
+  else if (new Set(values).size !== values.length) errors["sweep-values"] = "a value is listed twice";
+  else if (values.length > MAX_SWEPT_VALUES) errors["sweep-values"] = `at most ${MAX_SWEPT_VALUES} values`;
+  const seeds = parseNumber(form.sweepSeeds);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) errors["sweep-seeds"] = `must be an integer in [1, ${MAX_SWEEP_SEEDS}]`;
+  else if (values.length * seeds > MAX_SWEEP_RUNS) errors["sweep-seeds"] = `values x seeds must be at most ${MAX_SWEEP_RUNS} runs`;
+  return Object.keys(errors).length > 0 ? { errors } : { key: field.key, values, seeds };
 }

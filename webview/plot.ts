@@ -33,6 +33,11 @@ export class Plot {
     container.addEventListener("dblclick", () => (this.zoomed = false));
   }
 
+  /** The chart drawn now (for exports), or null. */
+  get chart(): uPlot | null {
+    return this.plot;
+  }
+
   get data(): uPlot.AlignedData | null {
     return this.plot?.data ?? null;
   }

@@ -1,11 +1,11 @@
-// Start, Pause, Step, Resume, Stop and Compare, each enabled only when the
+// Start, Pause, Step, Resume, Stop, Compare and Sweep, each enabled only when the
 // selected run's state allows it. A disabled button ignores clicks even if
 // one slips through (a click during a state change).
 import type { VscodeButton } from "@vscode-elements/elements/dist/vscode-button/vscode-button.js";
 import type { RunStatus } from "../src/protocol";
 import { h } from "./dom";
 
-export type ControlName = "start" | "pause" | "step" | "resume" | "stop" | "compare";
+export type ControlName = "start" | "pause" | "step" | "resume" | "stop" | "compare" | "sweep";
 
 export interface ControlContext {
   /** Status of the selected run, or null when there is none. */
@@ -22,6 +22,7 @@ export function enabledControls({ status, anyActive, canRun }: ControlContext): 
   return {
     start: idle,
     compare: idle,
+    sweep: idle,
     pause: status === "running",
     step: status === "paused",
     resume: status === "paused",
@@ -40,6 +41,7 @@ const BUTTONS: { name: ControlName; text: string; title: string; secondary: bool
 export class RunControls {
   readonly element: HTMLElement;
   readonly compareButton: VscodeButton;
+  readonly sweepButton: VscodeButton;
   private readonly buttons = new Map<ControlName, VscodeButton>();
 
   constructor(onPress: (name: ControlName) => void) {
@@ -57,6 +59,7 @@ export class RunControls {
     };
     this.element = h("div", { class: "toolbar", role: "group", "aria-label": "Run controls" }, ...BUTTONS.map((b) => make(b.name, b.text, b.title, b.secondary)));
     this.compareButton = make("compare", "Compare", "Run each checked optimizer with the same seed and stop conditions", true);
+    this.sweepButton = make("sweep", "Sweep", "Run the optimizer once per value (and seed) of the chosen hyperparameter, the other settings the same", true);
   }
 
   render(context: ControlContext): void {

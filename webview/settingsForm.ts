@@ -5,9 +5,9 @@
 import type { VscodeCheckbox } from "@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js";
 import type { VscodeSingleSelect } from "@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js";
 import type { VscodeTextfield } from "@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js";
-import type { HyperparameterField, OptimizerSchema } from "../src/protocol";
+import { type HyperparameterField, MAX_SWEEP_SEEDS, type OptimizerSchema } from "../src/protocol";
 import { byId, h, setText } from "./dom";
-import { type FieldErrors, type RunValues, checkFieldText, checkSeed, fieldTexts, readRunSettings, readStart } from "./formValues";
+import { type FieldErrors, type RunValues, type SweepValues, checkFieldText, checkSeed, fieldTexts, parseNumber, readRunSettings, readStart, readSweep } from "./formValues";
 import type { FormState } from "./store";
 
 const STOP_FIELDS = [
@@ -30,6 +30,7 @@ export function hyperparameterId(key: string): string {
 /** The form field id a host error about `field` refers to. */
 export function fieldIdOf(field: string): string {
   if (field === "seed") return "seed";
+  if (field.startsWith("sweep-") || field === "compare-seeds") return field;
   if (field === "iterations" || field === "evaluations" || field === "target") return `stop-${field}`;
   if (field === "startFromSaved") return START_FROM_SAVED_ID;
   return hyperparameterId(field);
@@ -74,6 +75,7 @@ export class SettingsForm {
   private readonly summary: HTMLElement;
   private readonly hyperparameters: HTMLElement;
   private readonly compareList: HTMLElement;
+  private readonly sweepKey: VscodeSingleSelect;
   private readonly formMessage: HTMLElement;
   private readonly startFromSaved = document.createElement("vscode-checkbox") as VscodeCheckbox;
   private schemas: OptimizerSchema[] = [];
@@ -83,12 +85,13 @@ export class SettingsForm {
   /** The form revision the run fields show. */
   private shownRevision: number;
 
-  /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares. */
+  /** `runButtons` go under the run settings, `compareButton` under the optimizers it compares, `sweepButton` under the sweep's fields. */
   constructor(
     private readonly form: FormState,
     private readonly changed: () => void,
     runButtons: HTMLElement,
     compareButton: HTMLElement,
+    sweepButton?: HTMLElement,
   ) {
     this.shownRevision = form.revision;
     this.optimizerSelect = document.createElement("vscode-single-select");
@@ -102,6 +105,31 @@ export class SettingsForm {
     this.hyperparameters = h("div", { id: "hyperparameters", class: "fields" });
     this.compareList = h("div", { id: "compare-optimizers", class: "compare-list", role: "group", "aria-labelledby": "compare-heading" });
     this.formMessage = h("p", { id: "form-message", class: "form-message", role: "status" });
+    this.sweepKey = document.createElement("vscode-single-select");
+    this.sweepKey.id = "sweep-key";
+    this.sweepKey.addEventListener("change", () => {
+      this.form.sweepKey = this.sweepKey.value;
+      this.changed();
+    });
+    const compareSeeds = textField("compare-seeds", "Seeds per optimizer", "Several seeds draw each optimizer's mean with a min-max band", form.compareSeeds);
+    compareSeeds.addEventListener("input", (event) => {
+      this.form.compareSeeds = (event.target as VscodeTextfield).value;
+      this.changed();
+    });
+    const sweepFields = h(
+      "div",
+      { class: "fields" },
+      h("div", { class: "field" }, h("vscode-label", { for: "sweep-key" }, "Hyperparameter"), this.sweepKey, h("p", { class: "field-message", id: messageId("sweep-key"), "aria-live": "polite" })),
+      textField("sweep-values", "Values", "Comma-separated, e.g. 0.001, 0.01, 0.1", form.sweepValues),
+      textField("sweep-seeds", "Seeds per value", "Runs per value, with seeds seed, seed + 1, ...", form.sweepSeeds),
+    );
+    sweepFields.addEventListener("input", (event) => {
+      const input = event.target as VscodeTextfield;
+      if (input.id === "sweep-values") this.form.sweepValues = input.value;
+      else if (input.id === "sweep-seeds") this.form.sweepSeeds = input.value;
+      else return;
+      this.changed();
+    });
 
     const runFields = h(
       "div",
@@ -121,7 +149,15 @@ export class SettingsForm {
       h("fieldset", {}, h("legend", {}, "Run"), runFields),
       runButtons,
       this.formMessage,
-      h("fieldset", { class: "compare" }, h("legend", { id: "compare-heading" }, "Compare optimizers"), this.compareList, h("div", { class: "toolbar" }, compareButton)),
+      h(
+        "fieldset",
+        { class: "compare" },
+        h("legend", { id: "compare-heading" }, "Compare optimizers"),
+        this.compareList,
+        compareSeeds,
+        h("div", { class: "toolbar" }, compareButton),
+      ),
+      h("fieldset", { class: "sweep" }, h("legend", { id: "sweep-heading" }, "Sweep a hyperparameter"), sweepFields, h("div", { class: "toolbar" }, ...(sweepButton ? [sweepButton] : []))),
     );
     // Enter in a field must not submit (and reload) the page; the Start button starts.
     this.element.addEventListener("submit", (event) => event.preventDefault());
@@ -145,6 +181,19 @@ export class SettingsForm {
       this.showRunFields();
     }
     this.renderCompareChoices();
+    this.renderSweepChoices(schema);
+  }
+
+  /** The sweep offers the selected optimizer's numeric hyperparameters. */
+  private renderSweepChoices(schema: OptimizerSchema | null): void {
+    const numeric = (schema?.fields ?? []).filter((field) => field.kind === "number" || field.kind === "integer");
+    const names = numeric.map((field) => field.key).join(",");
+    if (this.sweepKey.dataset.names !== names) {
+      this.sweepKey.dataset.names = names;
+      if (!numeric.some((field) => field.key === this.form.sweepKey) && numeric[0]) this.form.sweepKey = numeric[0].key;
+      this.sweepKey.replaceChildren(...numeric.map((field) => h("vscode-option", { value: field.key, selected: field.key === this.form.sweepKey }, `${field.key}: ${field.label}`)));
+    }
+    if (this.sweepKey.value !== this.form.sweepKey && numeric.some((field) => field.key === this.form.sweepKey)) this.sweepKey.value = this.form.sweepKey;
   }
 
   /** Seed and stop fields from the form state (after the settings replaced it). */
@@ -180,15 +229,35 @@ export class SettingsForm {
     );
   }
 
-  readCompare(): { optimizers: string[]; seed: number; stop: RunValues["stop"] } | null {
+  readCompare(): { optimizers: string[]; seed: number; stop: RunValues["stop"]; seeds?: number } | null {
     const settings = readRunSettings(this.form);
     if ("errors" in settings) return this.rejectWith(settings.errors);
+    const seeds = parseNumber(this.form.compareSeeds);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) return this.rejectWith({ "compare-seeds": `must be an integer in [1, ${MAX_SWEEP_SEEDS}]` });
     if (this.form.compare.length < 2) {
       this.showMessage("Pick at least two optimizers to compare.", true);
       return null;
     }
     this.clearMessages();
-    return { optimizers: [...this.form.compare], ...settings };
+    return { optimizers: [...this.form.compare], ...settings, ...(seeds > 1 ? { seeds } : {}) };
+  }
+
+  /** Start values with the sweep's hyperparameter, values and seeds, or null after showing why not. */
+  readSweep(): (RunValues & SweepValues) | null {
+    const schema = this.selectedSchema;
+    if (!schema) {
+      this.showMessage("No optimizer to sweep: the optimizer list has not arrived yet.", true);
+      return null;
+    }
+    const start = readStart(schema, this.form);
+    const sweep = readSweep(schema, this.form);
+    const errors = { ...("errors" in start ? start.errors : {}), ...("errors" in sweep ? sweep.errors : {}) };
+    if ("errors" in start || "errors" in sweep) return this.rejectWith(errors);
+    this.clearMessages();
+    // The swept value replaces the form's own value of that hyperparameter.
+    const overrides: Record<string, unknown> = { ...start.overrides };
+    delete overrides[sweep.key];
+    return { ...start, overrides: overrides as RunValues["overrides"], ...sweep };
   }
 
   /** Show a message next to a field (a host's answer naming it), or under the form when no field has that name. */

@@ -27,6 +27,12 @@ export interface FormState {
   evaluations: string;
   target: string;
   compare: string[];
+  /** Sweep: the hyperparameter varied, its values as typed ("0.001, 0.01, 0.1") and the runs per value. */
+  sweepKey: string;
+  sweepValues: string;
+  sweepSeeds: string;
+  /** Runs per optimizer of Compare, as typed. */
+  compareSeeds: string;
   /** True once the user changed a field: from then on the form no longer follows the zoar.* settings. */
   edited: boolean;
   /** Bumped when the form's values are replaced from outside (the settings), so its fields are redrawn. */
@@ -46,7 +52,7 @@ export function initialState(): DashboardState {
   return {
     data: { objective: null, optimizers: [], runs: [], selectedRunId: null, inspector: null, parameters: null, view: { x: "iteration", y: "log" }, canRun: true },
     hiddenRuns: [],
-    form: { optimizer: null, edits: {}, seed: "0", iterations: "1000", evaluations: "", target: "", compare: [], edited: false, revision: 0 },
+    form: { optimizer: null, edits: {}, seed: "0", iterations: "1000", evaluations: "", target: "", compare: [], sweepKey: "lr", sweepValues: "", sweepSeeds: "1", compareSeeds: "1", edited: false, revision: 0 },
   };
 }
 
@@ -148,6 +154,12 @@ export class DashboardStore {
   setView(view: ChartView): readonly Section[] {
     this.data.view = view;
     return ["convergence", "metrics", "diagnostics"];
+  }
+
+  /** Hides every run but `runIds` from the chart. */
+  showOnly(runIds: readonly string[]): readonly Section[] {
+    this.state.hiddenRuns = this.data.runs.map((run) => run.header.runId).filter((id) => !runIds.includes(id));
+    return ["convergence", "runs"];
   }
 
   setRunVisible(runId: string, visible: boolean): readonly Section[] {

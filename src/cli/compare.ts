@@ -44,6 +44,9 @@ export interface OptimizerSummary {
   /** Means over the runs that did not fail (NaN when all failed). */
   final: number;
   best: number;
+  /** Spread of the best values over the seeds. */
+  bestMin: number;
+  bestMax: number;
   evaluations: number;
   elapsedMs: number;
 }
@@ -94,7 +97,7 @@ export function compareCommand(exit: ExitStatus): Command {
       };
       process.stdout.write(JSON.stringify(json) + "\n");
     } else {
-      process.stdout.write(formatSummaries(summaries) + "\n");
+      process.stdout.write(formatSummaries(summaries, flags.seeds) + "\n");
     }
     if (interrupted) process.stderr.write("interrupted; each run so far is stored and resumable (zoar runs lists them)\n");
     exit.code = interrupted ? EXIT_INTERRUPTED : runs.some((run) => run.result.status === "failed") ? EXIT_FAILED : EXIT_DONE;
@@ -115,20 +118,25 @@ export function summarize(runs: ComparedRun[], optimizers: string[]): OptimizerS
       failed: mine.length - usable.length,
       final: mean(usable.map((r) => r.finalValue)),
       best: mean(usable.map((r) => r.bestValue)),
+      bestMin: usable.length > 0 ? Math.min(...usable.map((r) => r.bestValue)) : NaN,
+      bestMax: usable.length > 0 ? Math.max(...usable.map((r) => r.bestValue)) : NaN,
       evaluations: mean(usable.map((r) => r.evaluations)),
       elapsedMs: mean(usable.map((r) => r.elapsedMs)),
     };
   });
 }
 
-function formatSummaries(summaries: OptimizerSummary[]): string {
-  const columns = ["optimizer", "runs", "failed", "final (mean)", "best (mean)", "evaluations", "time"];
+function formatSummaries(summaries: OptimizerSummary[], seeds: number): string {
+  // With several seeds, the spread of the best values beside their mean.
+  const spread = seeds > 1;
+  const columns = ["optimizer", "runs", "failed", "final (mean)", "best (mean)", ...(spread ? ["best (min)", "best (max)"] : []), "evaluations", "time"];
   const rows = summaries.map((s) => [
     s.optimizer,
     String(s.runs),
     String(s.failed),
     formatValue(s.final),
     formatValue(s.best),
+    ...(spread ? [formatValue(s.bestMin), formatValue(s.bestMax)] : []),
     Number.isNaN(s.evaluations) ? "-" : String(Math.round(s.evaluations)),
     Number.isNaN(s.elapsedMs) ? "-" : formatDuration(s.elapsedMs),
   ]);

@@ -2,13 +2,19 @@
 // by `zoar bench` and `zoar run`; an option left out keeps the optimizer's default.
 import type { Command } from "commander";
 import type { OptimizerConfig } from "../engine";
+import { UsageError } from "./exit";
 import { integer, oneOf, positiveNumber, unitInterval } from "./parse";
+
+/** A learning rate, or "auto" (`zoar run` picks one by a short sweep). */
+export function learningRate(raw: string): number | "auto" {
+  return raw.trim() === "auto" ? "auto" : positiveNumber(raw);
+}
 
 export function addHyperparameterOptions(command: Command): Command {
   return command
     .option("--queries <K>", "directions per iteration (K)", integer(1))
     .option("--mu <mu>", "smoothing radius", positiveNumber)
-    .option("--lr <eta>", "learning rate", positiveNumber)
+    .option("--lr <eta>", "learning rate (zoar run: or auto, picked by a short seeded sweep)", learningRate)
     .option("--histories <N>", "past iterations kept (ZoAR buffer, ZoHS window)", integer(0))
     .option("--update <rule>", "update rule: sgd, adam, radazo", oneOf(["sgd", "adam", "radazo"]))
     .option("--beta1 <b1>", "first-moment factor", unitInterval)
@@ -25,7 +31,7 @@ export function addHyperparameterOptions(command: Command): Command {
 interface HyperparameterFlags {
   queries?: number;
   mu?: number;
-  lr?: number;
+  lr?: number | "auto";
   histories?: number;
   update?: OptimizerConfig["update"];
   beta1?: number;
@@ -40,6 +46,7 @@ interface HyperparameterFlags {
 
 /** The hyperparameters given on the command line, and only those. */
 export function overridesFrom(flags: HyperparameterFlags, command: Command): Partial<OptimizerConfig> {
+  if (flags.lr === "auto") throw new UsageError("--lr auto is for zoar run; give a number here");
   const overrides: Partial<OptimizerConfig> = {};
   const keys = ["queries", "mu", "lr", "histories", "update", "beta1", "beta2", "eps", "sampler", "biasCorrection", "amsgrad", "bufferStorage"] as const;
   for (const key of keys) if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];

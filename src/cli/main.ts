@@ -9,6 +9,7 @@ import { runCommand } from "./run";
 import { runsCommand } from "./runs";
 import { showCommand } from "./show";
 import { workerCommand } from "./worker";
+import { sweepCommand } from "./sweep";
 
 /** Exit codes: 0 done, 1 the objective failed, 2 usage error, 130 stopped by Ctrl-C (see exit.ts). */
 export { EXIT_USAGE };
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)");
   program.addCommand(runCommand(exit));
   program.addCommand(compareCommand(exit));
+  program.addCommand(sweepCommand(exit));
   program.addCommand(resumeCommand(exit));
   program.addCommand(runsCommand());
   program.addCommand(showCommand());

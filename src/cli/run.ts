@@ -1,7 +1,7 @@
 // `zoar run <objective.ts>`: optimize an objective file in a stored, resumable run.
 import { Command } from "commander";
 import { optimizerNames } from "../engine";
-import type { ExitStatus } from "./exit";
+import { EXIT_INTERRUPTED, type ExitStatus } from "./exit";
 import { startAndFollow } from "./follow";
 import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
 import { oneOf } from "./parse";
@@ -22,6 +22,8 @@ import {
 } from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 import { initialFileFrom } from "./initial-option";
+import { pickLearningRate } from "./auto-lr";
+import type { RunSettings } from "../run/types";
 
 interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags, MemoryLimitFlags {
   optimizer: string;
@@ -43,11 +45,12 @@ export function runCommand(exit: ExitStatus): Command {
   command.option("--json", "print the result as one JSON object on stdout");
   return command.action(async (objective: string, flags: RunFlags, self: Command) => {
     const objectiveFile = objectiveFileFrom(objective);
-    const overrides = overridesFrom(flags, self);
+    const autoLr = flags.lr === "auto";
+    const overrides = overridesFrom({ ...flags, lr: autoLr ? undefined : flags.lr }, self);
     checkOptimizerSettings(flags.optimizer, overrides);
     const save = saveRequestFrom(flags, objectiveFile);
     const initialFile = flags.initial === undefined ? undefined : initialFileFrom(flags.initial);
-    const { controller, ...followed } = await startAndFollow({
+    const settings: RunSettings = {
       objectiveFile,
       optimizer: flags.optimizer,
       overrides,
@@ -55,7 +58,16 @@ export function runCommand(exit: ExitStatus): Command {
       ...(initialFile ? { initialFile } : {}),
       stop: stopConditionsFrom(flags, true),
       ...evaluationSettingsFrom(flags),
-    }, "", memoryLimitFrom(flags));
+    };
+    if (autoLr) {
+      const picked = await pickLearningRate(settings);
+      if (picked === "interrupted") {
+        exit.code = EXIT_INTERRUPTED;
+        return;
+      }
+      Object.assign(settings, picked);
+    }
+    const { controller, ...followed } = await startAndFollow(settings, "", memoryLimitFrom(flags));
     exit.code = reportRun(followed, { json: flags.json === true, save, started: controller.started });
   });
 }

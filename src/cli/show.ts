@@ -1,6 +1,7 @@
 // `zoar show <run>`: a run's configuration, its outcome and its last trace lines.
 import { Command } from "commander";
-import { DEFAULT_RUNS_DIR, readRun, resolveRunDir, type RunDetails } from "../run/store";
+import { DEFAULT_RUNS_DIR, readRun, resolveRunDir, type RunDetails, RunStore } from "../run/store";
+import { traceCsv } from "../run/traceCsv";
 import type { StopConditions } from "../run/types";
 import { UsageError } from "./exit";
 import type { JsonParameterValues } from "../objective/parameters";
@@ -16,10 +17,17 @@ export function showCommand(): Command {
     .option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR)
     .option("--lines <n>", "trace lines to show", integer(0), 10)
     .option("--json", "one JSON object on stdout: config, result, checkpoint, lastTrace")
-    .action((run: string, flags: { runsDir: string; lines: number; json?: boolean }) => {
+    .option("--csv", "the whole trace as CSV on stdout, one row per iteration")
+    .action((run: string, flags: { runsDir: string; lines: number; json?: boolean; csv?: boolean }) => {
+      if (flags.json && flags.csv) throw new UsageError("--json and --csv cannot be given together");
       let details: RunDetails;
       try {
-        details = readRun(resolveRunDir(run, flags.runsDir), flags.lines);
+        const dir = resolveRunDir(run, flags.runsDir);
+        if (flags.csv) {
+          process.stdout.write(traceCsv(RunStore.open(dir).readTrace().lines));
+          return;
+        }
+        details = readRun(dir, flags.lines);
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }

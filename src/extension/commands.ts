@@ -33,17 +33,21 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Registers a command whose failures become a notification and a log line, never an exception. */
+export function registerGuarded(log: vscode.LogOutputChannel, id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      await handler(...args);
+    } catch (error) {
+      log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      void vscode.window.showErrorMessage(`zoar: ${messageOf(error)}`);
+    }
+  });
+}
+
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { log } = services;
-  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        await handler(...args);
-      } catch (error) {
-        log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        void vscode.window.showErrorMessage(`zoar: ${messageOf(error)}`);
-      }
-    });
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => registerGuarded(log, id, handler);
   const commands = new ZoarCommands(services);
   return [
     register(COMMANDS.optimize, (arg) => commands.optimize(arg)),
@@ -191,13 +195,16 @@ class ZoarCommands {
     return { entry: hub.get(chosen.objectiveFile), runId: chosen.runId };
   }
 
-  /** The runs folders of the workspace folders, and of the objectives this window opened. */
   private allRunsDirs(): string[] {
-    const { configuration, hub } = this.services;
-    const dirs = (vscode.workspace.workspaceFolders ?? []).map((folder) => runsFolderFor(folder.uri.fsPath, folder.uri.fsPath, configuration.read(folder.uri.fsPath).runsFolder));
-    for (const entry of hub.all()) dirs.push(entry.runsDir);
-    return dirs;
+    return windowRunsDirs(this.services.configuration, this.services.hub);
   }
+}
+
+/** The runs folders of the workspace folders, and of the objectives this window opened. */
+export function windowRunsDirs(configuration: Configuration, hub: ObjectiveHub): string[] {
+  const dirs = (vscode.workspace.workspaceFolders ?? []).map((folder) => runsFolderFor(folder.uri.fsPath, folder.uri.fsPath, configuration.read(folder.uri.fsPath).runsFolder));
+  for (const entry of hub.all()) dirs.push(entry.runsDir);
+  return dirs;
 }
 
 /** The objective file an argument names: a Uri from a menu or a CodeLens. */

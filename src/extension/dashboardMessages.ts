@@ -7,10 +7,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultParamsPath } from "../run/params";
-import { type HostMessage, type ResponseMessage, type WebviewMessage, validateWebviewMessage } from "../protocol";
+import { type ExportFormat, type ExportMessage, type HostMessage, type ResponseMessage, type WebviewMessage, validateWebviewMessage } from "../protocol";
+import { RunStore } from "../run/store";
+import { traceCsv } from "../run/traceCsv";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
-import { type RunRequest, type ZoarSettings, compareRequests } from "./settings";
+import { type RunRequest, type ZoarSettings, seededCompareRequests, sweepRequests } from "./settings";
 
 export interface DashboardHost {
   post(message: HostMessage): void;
@@ -20,6 +22,8 @@ export interface DashboardHost {
   settings(): ZoarSettings;
   /** Saves a run's best parameters where the settings say; resolves with what to tell the user, rejects when it failed. */
   saveParameters(runId: string, runDir: string): Promise<string>;
+  /** Writes an export where the user picks (a save dialog); resolves with what to tell the user, or undefined when cancelled. */
+  saveExport?(name: string, format: ExportFormat, content: Uint8Array): Promise<string | undefined>;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
@@ -78,7 +82,11 @@ export class DashboardMessages {
         return this.startRuns([request]);
       }
       case "compare":
-        return this.startRuns(compareRequests(message.optimizers, this.host.settings(), message.seed, message.stop));
+        return this.startRuns(seededCompareRequests(message.optimizers, this.host.settings(), message.seeds ?? 1, message.seed, message.stop, `${message.requestId}:`));
+      case "sweep":
+        return this.startRuns(sweepRequests(message, `${message.requestId}:`));
+      case "export":
+        return this.export(message);
       case "pause":
       case "resume":
       case "step":
@@ -102,10 +110,26 @@ export class DashboardMessages {
     if (!availability.canRun) return { ok: false, message: availability.canRunReason ?? "Runs cannot start here." };
     const outcome = this.hub.startRuns(this.entry, requests, this.host.settings());
     if (!outcome.ok) return outcome;
-    const names = requests.map((request) => request.optimizer);
+    const names = requests.map((request) => (request.variant === undefined ? request.optimizer : `${request.optimizer} ${request.variant}`));
     this.host.log.info(`queued ${names.join(", ")} on ${this.entry.objectiveFile} (runs ${outcome.runIds.join(", ")})`);
     const message = names.length === 1 ? `Started ${names[0]}.` : `Started ${names.length} runs, one after another: ${names.join(", ")}.`;
     return { ok: true, message, runIds: outcome.runIds };
+  }
+
+  private async export(message: ExportMessage): Promise<Reply> {
+    const save = this.host.saveExport;
+    if (!save) return { ok: false, message: "Exports are not available here." };
+    let content: Uint8Array;
+    if (message.format === "csv") {
+      const runDir = message.runId === undefined ? undefined : this.entry.session.runDir(message.runId);
+      if (!runDir) return { ok: false, message: "This run has no folder yet: it never started." };
+      // The whole trace from the run folder, not the decimated series the chart holds.
+      content = Buffer.from(traceCsv(RunStore.open(runDir).readTrace().lines), "utf8");
+    } else {
+      content = message.format === "png" ? Buffer.from(message.data ?? "", "base64") : Buffer.from(message.data ?? "", "utf8");
+    }
+    const saved = await save.call(this.host, message.name, message.format, content);
+    return saved === undefined ? { ok: true } : { ok: true, message: saved };
   }
 
   private async saveParameters(runId: string): Promise<Reply> {

@@ -5,14 +5,14 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { optimizerEntry, optimizerNames } from "../engine";
-import type { FormDefaults, HostMessage, OptimizerSchema } from "../protocol";
+import type { ExportFormat, FormDefaults, HostMessage, OptimizerSchema } from "../protocol";
 import { optimizerSchemas } from "../protocol";
 import { DASHBOARD_VIEW_TYPE } from "./commandIds";
 import { createNonce, dashboardHtml } from "./dashboardHtml";
 import { type DashboardHost, DashboardMessages } from "./dashboardMessages";
 import type { ObjectiveEntry, ObjectiveHub } from "./objectiveHub";
 import type { RunAvailability } from "./session";
-import { type ZoarSettings, defaultRequest } from "./settings";
+import { type ZoarSettings, defaultRequest, withoutAutoLr } from "./settings";
 import { UpdatePacer } from "./updatePacer";
 
 export interface PanelServices {
@@ -35,7 +35,8 @@ function optimizerList(): OptimizerSchema[] {
 
 /** The form starts from the settings "Optimize Objective" would use. */
 export function formDefaults(settings: ZoarSettings): FormDefaults {
-  const { optimizer, overrides, seed, stop } = defaultRequest(settings);
+  // The form takes numbers: with "lr": "auto" it shows the optimizer's default rate (Optimize Objective picks one).
+  const { optimizer, overrides, seed, stop } = withoutAutoLr(defaultRequest(settings)).request;
   return { optimizer, overrides, seed, stop, compare: [...settings.compareOptimizers] };
 }
 
@@ -45,6 +46,25 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
   };
+}
+
+const EXPORT_FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  png: { "PNG image": ["png"] },
+  svg: { "SVG drawing": ["svg"] },
+  csv: { "CSV table": ["csv"] },
+};
+
+/** Asks where to save an export (beside the objective by default) and writes it; undefined when the user cancels. */
+async function saveExport(objectiveFile: string, name: string, format: ExportFormat, content: Uint8Array): Promise<string | undefined> {
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(path.join(path.dirname(objectiveFile), name)),
+    filters: EXPORT_FILTERS[format],
+    saveLabel: "Export",
+    title: `Export ${name}`,
+  });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, content);
+  return `Exported to ${vscode.workspace.asRelativePath(target)}`;
 }
 
 export function dashboardTitle(objectiveFile: string): string {
@@ -59,6 +79,8 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly messages: DashboardMessages;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeListeners = new Set<() => void>();
+  /** Runs to show alone on the chart once the webview holds them all (Compare Selected). */
+  private pendingShowOnly: string[] | undefined;
 
   /** A new panel for `entry`'s objective. */
   static create(entry: ObjectiveEntry, services: PanelServices, column: vscode.ViewColumn, preserveFocus: boolean): DashboardPanel {
@@ -90,6 +112,7 @@ export class DashboardPanel implements vscode.Disposable {
       availability: () => services.availability(),
       settings: () => services.settings(entry.objectiveFile),
       saveParameters: (_runId, runDir) => services.saveParameters(runDir, entry.objectiveFile),
+      saveExport: (name, format, content) => saveExport(entry.objectiveFile, name, format, content),
       log: services.log,
     };
     this.messages = new DashboardMessages(services.hub, entry, host);
@@ -124,6 +147,17 @@ export class DashboardPanel implements vscode.Disposable {
     const snapshot = this.entry.session.snapshot(this.services.availability(), optimizerList());
     snapshot.formDefaults = formDefaults(this.services.settings(this.entry.objectiveFile));
     this.post({ type: "snapshot", snapshot });
+    const showOnly = this.pendingShowOnly;
+    if (showOnly && showOnly.every((runId) => this.entry.session.hasRun(runId))) {
+      this.pendingShowOnly = undefined;
+      this.post({ type: "showOnly", runIds: showOnly });
+    }
+  }
+
+  /** Shows only `runIds` on the convergence chart, as soon as the webview has them. */
+  showOnly(runIds: string[]): void {
+    this.pendingShowOnly = runIds;
+    this.postSnapshot();
   }
 
   postError(message: string): void {

@@ -12,6 +12,8 @@ export interface OpenOptions {
   preserveFocus?: boolean;
   /** A run to select once the stored runs are loaded (Show Runs). */
   selectRunId?: string;
+  /** Runs to show alone on the convergence chart once the stored runs are loaded (Compare Selected). */
+  showOnly?: string[];
 }
 
 export function workspaceFolderRefs(): FolderRef[] {
@@ -40,6 +42,11 @@ export class Dashboards implements vscode.WebviewPanelSerializer, vscode.Disposa
       void entry.history.then(() => {
         if (entry.session.select(runId)) this.hub.loadDetails(entry, runId);
       });
+    }
+    if (options.showOnly !== undefined) {
+      const runIds = options.showOnly;
+      const opened = dashboard;
+      void entry.history.then(() => opened.showOnly(runIds));
     }
     return dashboard;
   }

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { newRunId } from "../run/store";
 import { type RunDetails, type RunEvents, ObjectiveRunner, type RunLauncher } from "./objectiveRunner";
-import { checkRunRequest, type RunRequest, runSettingsFor, type ZoarSettings } from "./settings";
+import { checkRunRequest, type RunRequest, runSettingsFor, withoutAutoLr, type ZoarSettings } from "./settings";
 import { loadStoredRuns, readRunDetails } from "./runHistory";
 import { storedHeader } from "./runView";
 import { ObjectiveSession } from "./session";
@@ -98,13 +98,15 @@ export class ObjectiveHub {
   startRuns(entry: ObjectiveEntry, requests: readonly RunRequest[], settings: ZoarSettings): StartOutcome {
     if (requests.length === 0) return { ok: false, message: "No optimizer was chosen." };
     if (entry.runner.busy) return { ok: false, message: "A run of this objective is in progress; stop it before starting another." };
-    for (const request of requests) {
+    const plain = requests.map(withoutAutoLr);
+    for (const { request } of plain) {
       const problem = checkRunRequest(request);
       if (problem) return { ok: false, field: problem.field, message: requests.length > 1 ? `${request.optimizer}: ${problem.message}` : problem.message };
     }
     const dirs = this.plannedRunDirs(entry, requests.length);
-    const plan = requests.map((request, i) => runSettingsFor(request, { objectiveFile: entry.objectiveFile, runDir: dirs[i], settings }));
-    return { ok: true, runIds: entry.runner.start(plan) };
+    const plan = plain.map(({ request }, i) => runSettingsFor(request, { objectiveFile: entry.objectiveFile, runDir: dirs[i], settings }));
+    const tags = plain.map(({ request: { variant, seedGroup }, autoLr }) => ({ variant, seedGroup, autoLr }));
+    return { ok: true, runIds: entry.runner.start(plan, tags) };
   }
 
   /** Run folders for `count` new runs of an objective: fresh ids that no folder uses yet. */

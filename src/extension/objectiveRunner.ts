@@ -3,7 +3,10 @@
 // layer's RunController); this class only forwards commands and turns the
 // worker's events into the session's view model and into events for the
 // status bar, the log and notifications. No vscode import.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { chooseLearningRate, describeChoice } from "../run/autoLr";
 import { failedRunResult, type RunProgress, type RunResult, type RunSettings, type RunStarted } from "../run/types";
 import type { InspectorData, ParameterSummary } from "../protocol";
 import { coordinateMap } from "./parameterRows";
@@ -23,6 +26,14 @@ export interface RunHandle {
 }
 
 export type RunLauncher = (settings: RunSettings) => RunHandle;
+
+/** What a run's legend knows beyond its settings. */
+export interface RunTags {
+  variant?: string;
+  seedGroup?: string;
+  /** Pick the learning rate by short trials first (`"lr": "auto"`). */
+  autoLr?: boolean;
+}
 
 /** Inspector and parameters read back from a run's checkpoint. */
 export interface RunDetails {
@@ -46,6 +57,8 @@ export interface RunEvents {
   finished?(event: RunEventBase & { result: RunResult }): void;
   /** A runner-side problem that is not a run's own failure (reading a checkpoint, a listener that threw). */
   problem?(message: string): void;
+  /** A line for the run log (what "lr": "auto" picked and why). */
+  note?(message: string): void;
 }
 
 export interface RunnerOptions {
@@ -65,6 +78,11 @@ interface LiveRun {
   lastDetailsRead: number;
   /** The inspector's note on the coordinates of named parameters, once the run has started. */
   coordinates?: string;
+  /** "lr": "auto": short trials pick the learning rate before the run starts. */
+  autoLr: boolean;
+  /** The trial going now, so Stop can end it. */
+  trial: RunHandle | undefined;
+  stopped: boolean;
 }
 
 export const DEFAULT_PARAMETERS_REFRESH_MS = 5000;
@@ -107,26 +125,41 @@ export class ObjectiveRunner {
 
   /**
    * Queues runs, one after another. Each settings object names its run folder
-   * (so the run ids are known now). Throws BusyError while runs are going.
+   * (so the run ids are known now); `tags` name a sweep's swept values and
+   * the runs that differ only by seed.
+   * Throws BusyError while runs are going.
    */
-  start(plan: readonly RunSettings[]): string[] {
+  start(plan: readonly RunSettings[], tags: readonly RunTags[] = []): string[] {
     if (this.busy) throw new BusyError("a run of this objective is in progress; stop it first");
     const created = new Date().toISOString();
-    const runs = plan.map((settings) => {
+    const runs = plan.map((settings, i) => {
       if (settings.runDir === undefined) throw new Error("each planned run needs its runDir");
       const runId = path.basename(settings.runDir);
       const stop = stopSettingsOf(settings.stop ?? {});
       const header = startingHeader({ runId, label: runLabel(settings.optimizer, 0), optimizer: settings.optimizer, seed: settings.seed ?? 0, stop });
+      // A sweep's runs are told apart in legends by the value they were given; runs that differ only by seed are drawn as one band.
+      if (tags[i]?.variant !== undefined) header.variant = tags[i].variant;
+      if (tags[i]?.seedGroup !== undefined) header.seedGroup = tags[i].seedGroup;
       return { runId, header, runDir: settings.runDir, created, settings };
     });
     this.session.addLiveRuns(runs);
-    for (const { runId, settings } of runs) this.queue.push({ runId, optimizer: settings.optimizer, settings, handle: undefined, lastDetailsRead: -Infinity });
+    runs.forEach(({ runId, settings }, i) =>
+      this.queue.push({ runId, optimizer: settings.optimizer, settings, handle: undefined, lastDetailsRead: -Infinity, autoLr: tags[i]?.autoLr === true, trial: undefined, stopped: false }),
+    );
     this.launchNext();
     return runs.map((run) => run.runId);
   }
 
   /** Applies a run command; false when `runId` is not one of this window's live runs. */
   command(runId: string, name: RunCommandName): boolean {
+    if (this.active?.runId === runId && !this.active.handle && this.active.autoLr) {
+      // Still picking its learning rate: Stop ends the trials and the run with them.
+      if (name === "stop") {
+        this.active.stopped = true;
+        this.active.trial?.stop();
+      }
+      return true;
+    }
     if (this.active?.runId === runId && this.active.handle) {
       this.active.handle[name]();
       return true;
@@ -140,6 +173,10 @@ export class ObjectiveRunner {
   /** Stops the run in progress and cancels those waiting. */
   stopAll(): void {
     this.cancel(this.queue.splice(0), "cancelled before it started");
+    if (this.active && !this.active.handle) {
+      this.active.stopped = true;
+      this.active.trial?.stop();
+    }
     this.active?.handle?.stop();
   }
 
@@ -164,6 +201,49 @@ export class ObjectiveRunner {
     this.active = run;
     this.session.follow(run.runId);
     this.emit(() => this.events.launched?.(this.base(run)));
+    if (run.autoLr) void this.pickLearningRate(run);
+    else this.launch(run);
+  }
+
+  /** Short trials of the same seed pick the run's learning rate; the run then gets the rest of its iterations. */
+  private async pickLearningRate(run: LiveRun): Promise<void> {
+    const scratch = await fs.promises.mkdtemp(path.join(os.tmpdir(), "zoar-lr-auto-"));
+    try {
+      const stop = run.settings.stop ?? {};
+      let spentEvaluations = 0;
+      const choice = await chooseLearningRate(
+        async (lr, iterations) => {
+          if (run.stopped) throw new Error("stopped");
+          this.session.updateHeader(run.runId, (header) => ({ ...header, reason: `lr auto: trying ${lr} for ${iterations} iterations` }));
+          const trial = this.options.launch({ ...run.settings, overrides: { ...run.settings.overrides, lr }, stop: { iterations }, runsDir: scratch, runDir: path.join(scratch, `trial-${lr}`) });
+          run.trial = trial;
+          const result = await trial.finished;
+          run.trial = undefined;
+          spentEvaluations += result.evaluations;
+          if (result.status === "failed") throw new Error(result.error?.message ?? "failed");
+          return result.bestValue;
+        },
+        { iterations: stop.iterations },
+      );
+      if (run.stopped) {
+        this.finish(run, failedRunResult({ message: "stopped while picking the learning rate" }, { status: "stopped", reason: "stopped" }));
+        return;
+      }
+      this.emit(() => this.events.note?.(`run ${run.runId}: ${describeChoice(choice)}`));
+      const rest = { ...stop };
+      if (rest.iterations !== undefined) rest.iterations = Math.max(1, rest.iterations - choice.spentIterations);
+      if (rest.evaluations !== undefined) rest.evaluations = Math.max(1, rest.evaluations - spentEvaluations);
+      run.settings = { ...run.settings, overrides: choice.lr === undefined ? run.settings.overrides : { ...run.settings.overrides, lr: choice.lr }, stop: rest };
+      this.session.updateHeader(run.runId, (header) => ({ ...header, reason: describeChoice(choice) }));
+      this.launch(run);
+    } catch (error) {
+      this.finish(run, failedToLaunch(error, run.settings));
+    } finally {
+      await fs.promises.rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private launch(run: LiveRun): void {
     let handle: RunHandle;
     try {
       handle = this.options.launch(run.settings);

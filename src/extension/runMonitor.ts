@@ -88,6 +88,10 @@ export class RunMonitor implements RunEvents, vscode.Disposable {
     this.log.warn(message);
   }
 
+  note(message: string): void {
+    this.log.info(message);
+  }
+
   private show(runId: string | undefined): void {
     this.shown = runId !== undefined && this.runs.has(runId) ? runId : undefined;
     const run = this.shown === undefined ? undefined : this.runs.get(this.shown);

@@ -164,13 +164,15 @@ export class ObjectiveSession {
     this.changed();
   }
 
-  /** Labels number each optimizer's runs in order: zoar #1, zoar #2, ... */
+  /** Labels number each optimizer's runs in order: zoar #1, zoar #2, ...; a sweep's runs by their value: zoar lr=0.01 #1, ... */
   private relabel(): void {
     const counts = new Map<string, number>();
     for (const run of this.runs) {
-      const ordinal = (counts.get(run.header.optimizer) ?? 0) + 1;
-      counts.set(run.header.optimizer, ordinal);
-      run.header = { ...run.header, label: runLabel(run.header.optimizer, ordinal) };
+      const { optimizer, variant } = run.header;
+      const name = variant === undefined ? optimizer : `${optimizer} ${variant}`;
+      const ordinal = (counts.get(name) ?? 0) + 1;
+      counts.set(name, ordinal);
+      run.header = { ...run.header, label: runLabel(name, ordinal) };
     }
   }
 

@@ -23,6 +23,17 @@ export type ParamsLocation = "besideObjective" | "ask";
 
 export type Overrides = Partial<Record<HyperparameterKey, HyperparameterValue>>;
 
+/** The learning rate "auto": picked by short seeded trials before the run. */
+export const AUTO_LR = "auto";
+
+/** The request without "lr": "auto", and whether it asked for it. */
+export function withoutAutoLr(request: RunRequest): { request: RunRequest; autoLr: boolean } {
+  if (request.overrides.lr !== AUTO_LR) return { request, autoLr: false };
+  const overrides = { ...request.overrides };
+  delete overrides.lr;
+  return { request: { ...request, overrides }, autoLr: true };
+}
+
 export interface ZoarSettings {
   /** Optimizer of "Optimize Objective". */
   optimizer: string;
@@ -156,8 +167,13 @@ function readHyperparameters(raw: unknown, problems: string[]): Overrides {
       problems.push(`zoar.hyperparameters.${key} is not a hyperparameter; ignored`);
       continue;
     }
+    // "lr": "auto" picks the learning rate by short trials before each run (src/run/autoLr.ts).
+    if (key === "lr" && value === AUTO_LR) {
+      overrides.lr = AUTO_LR;
+      continue;
+    }
     const problem = checkHyperparameter(key, value);
-    if (problem) problems.push(`zoar.hyperparameters.${key} ${problem}; ignored`);
+    if (problem) problems.push(`zoar.hyperparameters.${key} ${problem}${key === "lr" ? ' (or "auto")' : ""}; ignored`);
     else overrides[key] = value as HyperparameterValue;
   }
   return overrides;
@@ -180,6 +196,10 @@ export interface RunRequest {
   stop: StopSettings;
   /** A saved parameters file to start from instead of the objective's initial point. */
   initialFile?: string;
+  /** The swept value of a sweep's run ("lr=0.01"), for its legend. */
+  variant?: string;
+  /** Shared by requests that differ only by seed (a compare or sweep with several seeds). */
+  seedGroup?: string;
 }
 
 /** The stop conditions of the settings: iterations, plus the budget and target when set. */
@@ -198,6 +218,24 @@ export function defaultRequest(settings: ZoarSettings): RunRequest {
 /** "Compare Optimizers": each optimizer with its own defaults, the same seed and stop conditions. */
 export function compareRequests(optimizers: readonly string[], settings: ZoarSettings, seed = settings.seed, stop = stopFromSettings(settings)): RunRequest[] {
   return optimizers.map((optimizer) => ({ optimizer, overrides: {}, seed, stop: { ...stop } }));
+}
+
+/** A sweep: each value of `key` with each seed (seed, seed + 1, ...), the other settings the same. */
+export function sweepRequests(sweep: { optimizer: string; overrides: Overrides; key: HyperparameterKey; values: readonly number[]; seeds: number; seed: number; stop: StopSettings }, batch = ""): RunRequest[] {
+  return sweep.values.flatMap((value) =>
+    Array.from({ length: sweep.seeds }, (_, s) => {
+      const variant = `${sweep.key}=${value}`;
+      const request: RunRequest = { optimizer: sweep.optimizer, overrides: { ...sweep.overrides, [sweep.key]: value }, seed: sweep.seed + s, stop: { ...sweep.stop }, variant };
+      if (sweep.seeds > 1) request.seedGroup = `${batch}${sweep.optimizer} ${variant}`;
+      return request;
+    }),
+  );
+}
+
+/** A comparison with `seeds` runs per optimizer: every optimizer with one seed, then the next seed, as zoar compare runs them. */
+export function seededCompareRequests(optimizers: readonly string[], settings: ZoarSettings, seeds: number, seed = settings.seed, stop = stopFromSettings(settings), batch = ""): RunRequest[] {
+  if (seeds <= 1) return compareRequests(optimizers, settings, seed, stop);
+  return Array.from({ length: seeds }, (_, s) => compareRequests(optimizers, settings, seed + s, stop).map((request) => ({ ...request, seedGroup: `${batch}${request.optimizer}` }))).flat();
 }
 
 /**

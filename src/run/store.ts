@@ -365,6 +365,11 @@ export function listRuns(runsDir: string): RunSummary[] {
   return summaries.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
 }
 
+/** One run folder's row of `zoar runs`; throws when it is not a readable run folder. */
+export function readRunSummary(dir: string): RunSummary {
+  return summarizeRun(RunStore.open(dir));
+}
+
 function summarizeRun(store: RunStore): RunSummary {
   const config = store.readConfig();
   const result = store.readResult();

@@ -14,7 +14,7 @@ describe("zoar compare, runs, show, new", () => {
     const json = jsonOf(outcome) as {
       seeds: number[];
       runs: { optimizer: string; seed: number; evaluations: number; finalValue: number; bestValue: number; bestParameters: number[] }[];
-      summary: { optimizer: string; runs: number; failed: number; final: number; best: number; evaluations: number }[];
+      summary: { optimizer: string; runs: number; failed: number; final: number; best: number; bestMin: number; bestMax: number; evaluations: number }[];
     };
     assert.deepEqual(json.seeds, [5, 6]);
     assert.deepEqual(json.runs.map((r) => `${r.optimizer}:${r.seed}`), ["vanilla:5", "zoar:5", "vanilla:6", "zoar:6"]);
@@ -26,6 +26,7 @@ describe("zoar compare, runs, show, new", () => {
       assert.equal(summary.failed, 0);
       assert.equal(summary.final, (mine[0].finalValue + mine[1].finalValue) / 2);
       assert.equal(summary.best, (mine[0].bestValue + mine[1].bestValue) / 2);
+      assert.deepEqual([summary.bestMin, summary.bestMax], [Math.min(mine[0].bestValue, mine[1].bestValue), Math.max(mine[0].bestValue, mine[1].bestValue)]);
       assert.equal(summary.evaluations, 220);
     }
     assert.equal(fs.readdirSync(path.join(temporary.dir, ".zoar", "runs")).length, 4, "each run is stored");

@@ -1,0 +1,33 @@
+// Shrinks the screenshots the end-to-end suite takes for the README
+// (test-artifacts/e2e/readme-*.png, the full 1440 x 960 window) to 720 px
+// wide PNGs in docs/images/, with the Chromium the tests use:
+//   node scripts/readme-screenshots.mjs   (after test/e2e/workbench-views.e2e.ts ran)
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(import.meta.dirname, "..");
+const from = path.join(root, "test-artifacts/e2e");
+const to = path.join(root, "docs/images");
+const WIDTH = 720;
+const shots = fs.existsSync(from) ? fs.readdirSync(from).filter((name) => /^readme-.*\.png$/.test(name)) : [];
+if (shots.length === 0) {
+  console.error("readme-screenshots: no test-artifacts/e2e/readme-*.png; run test/e2e/workbench-views.e2e.ts first");
+  process.exit(1);
+}
+fs.mkdirSync(to, { recursive: true });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+try {
+  for (const name of shots) {
+    const data = fs.readFileSync(path.join(from, name)).toString("base64");
+    const page = await browser.newPage({ viewport: { width: WIDTH, height: 480 }, deviceScaleFactor: 1 });
+    await page.setContent(`<!doctype html><body style="margin:0"><img id="shot" style="width:${WIDTH}px;display:block" src="data:image/png;base64,${data}"></body>`);
+    const png = await page.locator("#shot").screenshot({ type: "png" });
+    const out = path.join(to, name.replace(/^readme-/, ""));
+    fs.writeFileSync(out, png);
+    console.log(`${path.relative(root, out)}: ${(png.length / 1024).toFixed(0)} KB`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
