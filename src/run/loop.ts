@@ -21,7 +21,8 @@ import { ObjectiveError } from "../objective/errors";
 import type { BatchEvaluator } from "../objective/batch-evaluator";
 import { type ObjectiveEvaluatorOptions } from "../objective/evaluator";
 import { describeParameter, type ParameterSpace } from "../objective/parameters";
-import { readParametersFile, startingPoint } from "../objective/saved-parameters";
+import { startingPoint } from "../objective/saved-parameters";
+import { readInitialParameters } from "./initial-parameters";
 import { namedParameterOverrides } from "./space-defaults";
 import { ActiveClock } from "./clock";
 import { openEvaluator } from "./open-evaluator";
@@ -445,7 +446,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const evaluator = await openEvaluator(settings.objectiveFile, choice);
   try {
     const info = evaluator.info;
-    const initial = settings.initialFile ? startingPoint(readParametersFile(settings.initialFile), info) : info.initial;
+    const initial = settings.initialFile ? startingPoint(readInitialParameters(settings.initialFile), info) : info.initial;
     const base = optimizerEntry(settings.optimizer).config;
     const effective = info.parameters ? namedParameterOverrides(base, overrides) : overrides;
     const optimizer = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
