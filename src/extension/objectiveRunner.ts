@@ -1,7 +1,7 @@
 // The live runs of one objective: one at a time, the others of a comparison
-// queued behind it. Each run executes in a worker (the launcher is the run
+// queued behind it. Each run executes in a process of its own (the launcher is the run
 // layer's RunController); this class only forwards commands and turns the
-// worker's events into the session's view model and into events for the
+// run's events into the session's view model and into events for the
 // status bar, the log and notifications. No vscode import.
 import * as fs from "node:fs";
 import * as os from "node:os";

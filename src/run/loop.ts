@@ -3,7 +3,7 @@
  * the objective, tell the engine the values, append the trace line, and now
  * and then write a checkpoint. It runs until a stop condition holds, the
  * objective fails, or it is asked to stop; it can be paused, resumed and
- * stepped one iteration at a time. Runs in the run worker (worker.ts), or in
+ * stepped one iteration at a time. Runs in the run process (worker.ts), or in
  * any thread that may block on the engine.
  */
 import * as path from "node:path";

@@ -111,7 +111,7 @@ export type StopReason =
   | "time"
   | "stopped" // asked to stop (Ctrl-C, the stop button)
   | "objective" // the objective failed
-  | "error"; // anything else went wrong (the run worker crashed, the store could not be written)
+  | "error"; // anything else went wrong (the run process could not start, the store could not be written)
 
 /** Where and why a run failed; the place fields come from the objective's error. */
 export interface RunErrorRecord {

@@ -127,6 +127,20 @@ describe("run controller: the loop in a process of its own", () => {
     assert.equal((await resumed.finished).status, "done");
   });
 
+  it("stops cleanly when its process is asked to end (SIGTERM), and ignores a Ctrl-C meant for the whole terminal", async () => {
+    const controller = start({ objectiveFile: runFixture("slow-quadratic.ts"), stop: { iterations: 100_000 } });
+    await waitFor(() => (controller.lastProgress?.iteration ?? 0) >= 5, 20_000, "5 iterations");
+    process.kill(controller.pid!, "SIGINT");
+    const before = controller.lastProgress!.iteration;
+    await waitFor(() => controller.lastProgress!.iteration >= before + 5, 20_000, "running on after SIGINT");
+    process.kill(controller.pid!, "SIGTERM");
+    const result = await controller.finished;
+    assert.equal(result.status, "stopped");
+    const store = RunStore.open(controller.runDir);
+    assert.equal(store.readCheckpoint().iteration, result.iterations, "checkpointed where it stopped");
+    assert.equal(store.lockHolder(), undefined);
+  });
+
   it("reports a run process that crashes while its objective loads, with no run folder left", async () => {
     const file = path.join(temporary.dir, "crashes-on-load.ts");
     fs.writeFileSync(file, 'import { defineObjective } from "zoar";\nprocess.kill(process.pid, "SIGSEGV");\nexport default defineObjective({ dimension: 1, evaluate: (x) => x[0] });\n');
