@@ -25,6 +25,8 @@ import { QueueEvaluator } from "../src/distributed/queue-evaluator";
 import { startRedis } from "../test/distributed/redis-server";
 
 const CLI = path.resolve(__dirname, "../dist/cli.js");
+/** The workers compile with the bundled SDK; the run side here must too, or the objective versions differ. */
+const SDK = path.resolve(__dirname, "../dist/objective-sdk.js");
 const SLEEP_MS = 200;
 const K = 16;
 const WORKER_COUNTS = [1, 2, 4, 8];
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
   try {
     // Throughput: the same evaluator, more and more workers of the sleeping objective.
     process.env.ZOAR_BENCH_SLEEP_MS = String(SLEEP_MS); // the host loads the objective too; it never evaluates
-    const slowEvaluator = await QueueEvaluator.open(objective, { queue: redis.url, runId: "bench-throughput", timeoutMs: 0 });
+    const slowEvaluator = await QueueEvaluator.open(objective, { queue: redis.url, runId: "bench-throughput", timeoutMs: 0, sdkPath: SDK });
     const throughput: { workers: number; batchMs: number; queriesPerSecond: number; speedup: number; ofIdeal: number }[] = [];
     for (const count of WORKER_COUNTS) {
       while (workers.length < count) workers.push(await startWorker(objective, redis.url, { ZOAR_BENCH_SLEEP_MS: String(SLEEP_MS) }));
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
     // Overhead per job: one worker, a trivial objective.
     delete process.env.ZOAR_BENCH_SLEEP_MS;
     workers.push(await startWorker(objective, redis.url, {}));
-    const fastEvaluator = await QueueEvaluator.open(objective, { queue: redis.url, runId: "bench-overhead", timeoutMs: 0 });
+    const fastEvaluator = await QueueEvaluator.open(objective, { queue: redis.url, runId: "bench-overhead", timeoutMs: 0, sdkPath: SDK });
     for (let i = 0; i < 50; i++) await fastEvaluator.evaluateBatch(points(1, salt++), 1, salt); // warm-up
     const perJob: number[] = [];
     for (let i = 0; i < OVERHEAD_JOBS; i++) {
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
       fs.rmSync(marks, { recursive: true, force: true });
       fs.mkdirSync(marks);
       workers.push(await startWorker(objective, redis.url, env), await startWorker(objective, redis.url, env));
-      const evaluator = await QueueEvaluator.open(objective, { queue: redis.url, runId: `bench-recovery-${trial}`, timeoutMs: 0 });
+      const evaluator = await QueueEvaluator.open(objective, { queue: redis.url, runId: `bench-recovery-${trial}`, timeoutMs: 0, sdkPath: SDK });
       await waitUntil(() => evaluator.status().workers === 2, "2 workers");
       const done = evaluator.evaluateBatch(points(1, salt++), 1, salt);
       await waitUntil(() => fs.readdirSync(marks).length > 0, "a worker to take the job");
@@ -235,7 +237,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// An evaluator left open by a failure would keep the process (and the shared lock) alive.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
