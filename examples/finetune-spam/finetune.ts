@@ -92,6 +92,9 @@ function weightFeeds(x: Float64Array): Record<string, ort.Tensor> {
   return feeds;
 }
 
+/** Time in the minibatch forward passes since the last metrics, reported with them. */
+const forwardTime = { ms: 0, passes: 0 };
+
 async function embed(texts: readonly number[], weights: Record<string, ort.Tensor>): Promise<Float32Array> {
   const batch = tokenBatch(texts.map((i) => tokens.get(i)!));
   const outputs = await encoder.run({
@@ -149,7 +152,10 @@ export default defineObjective({
     const labels = texts.map((i) => emails[i].label);
     const values: number[] = [];
     for (const x of xs) {
+      const started = performance.now();
       const embeddings = await embed(texts, weightFeeds(x));
+      forwardTime.ms += performance.now() - started;
+      forwardTime.passes++;
       let loss = 0;
       labels.forEach((label, row) => (loss += crossEntropy(logit(x, weightCount, embeddings, row), label)));
       values.push(loss / labels.length);
@@ -163,6 +169,9 @@ export default defineObjective({
       embeddings.set(await embed(testOrder.slice(from, from + SCORING_CHUNK), weights), from * EMBEDDING_SIZE);
     }
     const { loss, accuracy } = score(theta, weightCount, embeddings, testOrder.map((i) => emails[i].label));
-    return { accuracy, testLoss: loss };
+    const msPerForward = forwardTime.passes > 0 ? forwardTime.ms / forwardTime.passes : NaN;
+    forwardTime.ms = 0;
+    forwardTime.passes = 0;
+    return { accuracy, testLoss: loss, msPerForward };
   },
 });

@@ -9,9 +9,9 @@ interface Series {
 }
 
 const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
-const WIDTH = 720;
+const WIDTH = 800;
 const HEIGHT = 420;
-const MARGIN = { left: 60, right: 190, top: 30, bottom: 50 };
+const MARGIN = { left: 60, right: 270, top: 30, bottom: 50 };
 
 export function plotAccuracy(runs: readonly Series[], references: { zeroShot: number; linearProbe: number }, iterations: number): string {
   const all = runs.flatMap((r) => r.accuracy.map((p) => p.accuracy)).concat(references.zeroShot, references.linearProbe);

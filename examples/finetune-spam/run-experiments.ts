@@ -180,7 +180,7 @@ async function main(): Promise<void> {
         finalAccuracy: result.metrics!.accuracy,
         finalTestLoss: result.metrics!.testLoss,
         elapsedMs: result.elapsedMs,
-        msPerStep: median(trace.slice(1).filter((l) => !l.metrics).map((l, i) => l.elapsedMs - trace[i].elapsedMs)),
+        msPerStep: median(trace.flatMap((l, i) => (i > 0 && !l.metrics ? [l.elapsedMs - trace[i - 1].elapsedMs] : []))),
       });
       console.log(`${method.label} seed ${seed}: accuracy ${accuracy[0].accuracy} -> ${result.metrics!.accuracy}, ${runs[runs.length - 1].msPerStep.toFixed(0)} ms/step`);
       write();
