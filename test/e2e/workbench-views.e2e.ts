@@ -61,6 +61,9 @@ describe("e2e: Runs view, walkthrough and sweep in code-server", function () {
 
   it("sweeps the learning rate from the dashboard and overlays the runs with a legend by value", async () => {
     const { workbench } = e2e;
+    // The side bar shows the Runs view since the first test: back to the Explorer.
+    await workbench.page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').click();
+    await workbench.waitForExplorer();
     await workbench.explorerContextMenu("quadratic.ts", "Open Dashboard");
     const dashboard = await workbench.dashboard("quadratic");
     await dashboard.fill("sweep-values", "0.001, 0.1");
