@@ -30,13 +30,29 @@ const out = path.resolve(root, values.out ?? `.tmp/zoar-${target}.vsix`);
 
 ensureEsbuildPlatformPackage(target);
 const ignoreFile = writeIgnoreFile(target, spec);
+const readme = writeMarketplaceReadme();
 fs.mkdirSync(path.dirname(out), { recursive: true });
-execFileSync(process.execPath, [path.join(root, "node_modules/@vscode/vsce/vsce"), "package", "--target", target, "--ignoreFile", ignoreFile, "-o", out], {
+const vsceArgs = ["package", "--target", target, "--ignoreFile", ignoreFile, "--readme-path", path.relative(root, readme), "-o", out];
+execFileSync(process.execPath, [path.join(root, "node_modules/@vscode/vsce/vsce"), ...vsceArgs], {
   cwd: root,
   stdio: "inherit",
 });
 const megabytes = fs.statSync(out).size / 2 ** 20;
 console.log(`zoar package: ${path.relative(root, out)} for ${target}, ${megabytes.toFixed(1)} MB`);
+
+/**
+ * README.md with its relative images (benchmark plots, screenshots) as plain
+ * references: the extension has no public repository for the marketplace to
+ * load them from, and vsce refuses a README whose images would break.
+ */
+function writeMarketplaceReadme() {
+  const text = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const relativeImage = /!\[([^\]]*)\]\((?!https?:)([^)\s]+)\)/g;
+  const file = path.join(root, ".tmp/README.marketplace.md");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text.replace(relativeImage, (_, alt, target) => `*${alt || "Figure"}* (\`${target}\` in the zoar sources)`));
+  return file;
+}
 
 /** The shared .vscodeignore plus the lines that let this target's binaries in. */
 function writeIgnoreFile(target, spec) {
