@@ -137,9 +137,12 @@ class RunsCommands {
   async delete(node: unknown, selected: unknown): Promise<void> {
     const runs = this.runsOf(node, selected);
     if (runs.length === 0) return;
-    const going = runs.filter((run) => RunStore.open(run.summary.dir).lockHolder() !== undefined);
+    const going = runs.flatMap((run) => {
+      const holder = RunStore.open(run.summary.dir).lockHolder();
+      return holder === undefined ? [] : [`${run.summary.id} (run by process ${holder})`];
+    });
     if (going.length > 0) {
-      void vscode.window.showWarningMessage(`zoar: stop ${going.map((run) => run.summary.id).join(", ")} before deleting ${going.length === 1 ? "it" : "them"}.`);
+      void vscode.window.showWarningMessage(`zoar: stop ${going.join(", ")} before deleting ${going.length === 1 ? "it" : "them"}.`);
       return;
     }
     const what = runs.length === 1 ? `the ${runs[0].summary.optimizer} run ${runs[0].summary.id}` : `${runs.length} runs`;
