@@ -10,7 +10,10 @@ const root = path.resolve(import.meta.dirname, "..");
 const from = path.join(root, "test-artifacts/e2e");
 const to = path.join(root, "docs/images");
 /** Per screenshot: the part of the window kept (at full size); the others are shrunk to WIDTH. */
-const CROPS = { "readme-runs-view-running.png": { x: 0, y: 0, width: 640, height: 240 } };
+const CROPS = {
+  "readme-runs-view-running.png": { x: 0, y: 0, width: 640, height: 240 },
+  "readme-dashboard-sweep.png": { x: 890, y: 30, width: 550, height: 900 },
+};
 const WIDTH = 960;
 const shots = fs.existsSync(from) ? fs.readdirSync(from).filter((name) => /^readme-.*\.png$/.test(name)) : [];
 if (shots.length === 0) {
