@@ -2,6 +2,7 @@
 // iteration; `tell(values)` consumes their values and takes one step. The
 // optimizer never calls the objective, so evaluation can happen anywhere: in
 // this thread, in a worker, in one batched model call.
+import { recordBest } from "./best";
 import type { SearchInspection } from "./cma/types";
 import { type OptimizerConfig, directionQueries, estimatorUsesCenter, evaluatesCenter, resolveConfig } from "./config";
 import { ConfigError, TellError } from "./errors";
@@ -212,7 +213,7 @@ export class ZerothOrderOptimizer {
     const first = this.centerRow >= 0 ? 1 : 0;
     const ys = this.directionValues;
     for (let q = 0; q < ys.length; q++) ys[q] = values[first + q];
-    this.trackBest(values, t);
+    recordBest(this.best, values, this.points, this.rows, t);
     if (c.rankValues) centredRanks(ys);
 
     const g = this.gradient;
@@ -261,17 +262,6 @@ export class ZerothOrderOptimizer {
     return this.last;
   }
 
-  private trackBest(values: ArrayLike<number>, iteration: number): void {
-    let bestRow = -1;
-    for (let q = 0; q < this.rows; q++) {
-      if (values[q] < (bestRow >= 0 ? values[bestRow] : this.best.value)) bestRow = q;
-    }
-    if (bestRow < 0) return;
-    const d = this.dimension;
-    this.best.value = values[bestRow];
-    this.best.iteration = iteration;
-    this.best.point.set(this.points.subarray(bestRow * d, (bestRow + 1) * d));
-  }
 
   /** Current parameters (a copy). */
   get parameters(): Float64Array {

@@ -11,6 +11,7 @@
 // value (CMA_BASE_CONFIG). Bounds: each sample is projected onto the box
 // before it is evaluated and the update uses the projected sample, so the
 // mean, a convex combination of samples when c_m = 1, stays inside.
+import { recordBest } from "../best";
 import { type OptimizerConfig, resolveConfig } from "../config";
 import { ConfigError, TellError } from "../errors";
 import type { AskBatch, Inspection, OptimizerOptions, TellResult } from "../optimizer";
@@ -190,7 +191,7 @@ export class CmaEsOptimizer {
     const s = this.strategy;
     const lambda = this.config.queries;
     const first = this.centerRow >= 0 ? 1 : 0;
-    this.trackBest(values, t);
+    recordBest(this.best, values, this.points, this.rows, t);
 
     // Steps y_k = (x_k - m) / sigma, recovered from the (possibly projected) samples.
     const { steps, points, mean } = this;
@@ -321,17 +322,6 @@ export class CmaEsOptimizer {
     for (let i = 0; i < d; i++) D[i] = Math.sqrt(Math.max(D[i], Number.MIN_VALUE));
   }
 
-  private trackBest(values: ArrayLike<number>, iteration: number): void {
-    let bestRow = -1;
-    for (let q = 0; q < this.rows; q++) {
-      if (values[q] < (bestRow >= 0 ? values[bestRow] : this.best.value)) bestRow = q;
-    }
-    if (bestRow < 0) return;
-    const d = this.dimension;
-    this.best.value = values[bestRow];
-    this.best.iteration = iteration;
-    this.best.point.set(this.points.subarray(bestRow * d, (bestRow + 1) * d));
-  }
 
   /** The mean m (a copy). */
   get parameters(): Float64Array {
