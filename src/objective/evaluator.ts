@@ -67,6 +67,9 @@ export interface SkippedQuery {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** How long an idle worker asked to close may take to end by itself before it is terminated. */
+const CLOSE_GRACE_MS = 500;
+
 /** File names of the worker entry beside this module: the bundle (dist/) first, then the source (tsx). */
 export const WORKER_FILE_NAMES = ["objective-worker.js", "worker.ts"] as const;
 
@@ -204,8 +207,23 @@ export class ObjectiveEvaluator {
     return run;
   }
 
-  /** Terminates the worker; a batch still running rejects. Safe to call more than once. */
+  /**
+   * Ends the worker; a batch still running rejects. An idle, healthy worker is
+   * asked to end by itself first, so the lines its objective printed last are
+   * not lost (terminate() drops output still on its way); one that does not
+   * end within CLOSE_GRACE_MS (a timer or handle of the objective keeps it
+   * alive) is terminated. Safe to call more than once.
+   */
   async close(): Promise<void> {
+    if (this.state === "open" && !this.pending && !this.terminated) {
+      this.state = "closed";
+      const exited = new Promise((resolve) => this.worker.once("exit", resolve));
+      this.worker.postMessage({ type: "close" } satisfies HostMessage);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+      await Promise.race([exited, grace]);
+      clearTimeout(timer);
+    }
     if (this.state !== "closed") {
       this.state = "closed";
       const pending = this.pending;

@@ -53,7 +53,9 @@ export type HostMessage =
       buffers?: BatchBuffers;
     }
   /** The objective's metrics of theta; rare, so theta travels in the message. */
-  | { type: "metrics"; seq: number; iteration: number; theta: Float64Array };
+  | { type: "metrics"; seq: number; iteration: number; theta: Float64Array }
+  /** The run is over: end by closing the port, so everything the objective printed reaches the host first. */
+  | { type: "close" };
 
 export interface ObjectiveInfoMessage {
   name: string;

@@ -311,6 +311,7 @@ process.on("uncaughtException", (error) => {
 
 reportExitCalls();
 port.on("message", (message: HostMessage) => {
+  if (message.type === "close") return port.close();
   (message.type === "metrics" ? runMetrics(message) : runBatch(message)).catch((error: unknown) => fail(thrownFailure("crash", "the objective worker failed", error)));
 });
 void load();
