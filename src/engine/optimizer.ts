@@ -5,7 +5,7 @@
 import { recordBest } from "./best";
 import type { SearchInspection } from "./cma/types";
 import { type OptimizerConfig, directionQueries, estimatorUsesCenter, evaluatesCenter, resolveConfig } from "./config";
-import { ConfigError, TellError } from "./errors";
+import { checkToldValues, ConfigError } from "./errors";
 import { CentralEstimator } from "./estimators/central";
 import { ForwardEstimator } from "./estimators/forward";
 import type { BufferEntry, EstimatorState, GradientEstimator } from "./estimators/types";
@@ -196,17 +196,7 @@ export class ZerothOrderOptimizer {
    */
   tell(values: ArrayLike<number>): TellResult {
     const t = this.iteration;
-    if (this.askedIteration !== t) throw new TellError(`tell at iteration ${t} without ask`, t);
-    if (!values || values.length !== this.rows) {
-      throw new TellError(`tell at iteration ${t} expects ${this.rows} values (one per asked point), got ${values?.length ?? "none"}`, t);
-    }
-    for (let q = 0; q < this.rows; q++) {
-      const y = values[q];
-      if (typeof y !== "number" || !Number.isFinite(y)) {
-        const which = q === this.centerRow ? "the centre point" : `query ${q}`;
-        throw new TellError(`value of ${which} at iteration ${t} is ${String(y)}; values must be finite numbers`, t, q);
-      }
-    }
+    checkToldValues(values, { iteration: t, askedIteration: this.askedIteration, rows: this.rows, centerRow: this.centerRow });
     // Everything below succeeds: the state is only changed past this point.
     const c = this.config;
     const center = this.centerRow >= 0 ? values[this.centerRow] : NaN;

@@ -13,7 +13,7 @@
 // mean, a convex combination of samples when c_m = 1, stays inside.
 import { recordBest } from "../best";
 import { type OptimizerConfig, resolveConfig } from "../config";
-import { ConfigError, TellError } from "../errors";
+import { checkToldValues, ConfigError } from "../errors";
 import type { AskBatch, Inspection, OptimizerOptions, TellResult } from "../optimizer";
 import { checkBounds } from "../optimizer";
 import { type Box, project } from "../projection";
@@ -175,17 +175,7 @@ export class CmaEsOptimizer {
    */
   tell(values: ArrayLike<number>): TellResult {
     const t = this.iteration;
-    if (this.askedIteration !== t) throw new TellError(`tell at iteration ${t} without ask`, t);
-    if (!values || values.length !== this.rows) {
-      throw new TellError(`tell at iteration ${t} expects ${this.rows} values (one per asked point), got ${values?.length ?? "none"}`, t);
-    }
-    for (let q = 0; q < this.rows; q++) {
-      const y = values[q];
-      if (typeof y !== "number" || !Number.isFinite(y)) {
-        const which = q === this.centerRow ? "the centre point" : `query ${q}`;
-        throw new TellError(`value of ${which} at iteration ${t} is ${String(y)}; values must be finite numbers`, t, q);
-      }
-    }
+    checkToldValues(values, { iteration: t, askedIteration: this.askedIteration, rows: this.rows, centerRow: this.centerRow });
     // Everything below succeeds: the state is only changed past this point.
     const d = this.dimension;
     const s = this.strategy;
