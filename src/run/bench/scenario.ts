@@ -2,6 +2,7 @@
 // what the paper leaves open: noisy evaluations and a drifting optimum. The
 // optimizer sees the observed values; the figures are the true ones,
 // f(theta) without noise at the current optimum, measured outside the budget.
+import type { BenchmarkResult } from "../benchmark";
 import { type OptimizerConfig, Rng, createOptimizer, directionSeed, evaluateRows, standardNormalStart, syntheticFunction } from "../../engine";
 
 /** Heavy-tailed noise: Student's t with 2 degrees of freedom (infinite variance). */
@@ -34,24 +35,8 @@ export interface ScenarioSettings {
   curvePoints?: number;
 }
 
-export interface ScenarioResult {
-  optimizer: string;
-  function: string;
-  dimension: number;
-  iterations: number;
-  seed: number;
-  evaluations: number;
-  /** True f(x0). */
-  initial: number;
-  /** True f(theta) at the end. */
-  final: number;
-  best: number;
-  msPerIteration: number;
-  engineMsPerIteration: number;
-  peakRssMB: number;
-  bufferStorage: string;
-  /** [iteration, true value]. */
-  trace: [number, number][];
+/** The `bench synthetic` fields, with `initial`, `final` and `trace` as true (noise-free, current-optimum) values. */
+export interface ScenarioResult extends Omit<BenchmarkResult, "logged"> {
   /** [evaluations, true value], at about evenly spaced evaluation counts (0 and the end included). */
   curve: [number, number][];
   budget: number;
