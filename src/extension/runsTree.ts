@@ -4,7 +4,7 @@
 // process). No vscode import: the view (runsView.ts) turns it into tree items.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readRunSummary, RUN_FILES, type RunSummary } from "../run/store";
+import { listRuns, readRunSummary, RUN_FILES, type RunSummary } from "../run/store";
 import { formatCount, formatValue } from "./runText";
 
 /** What the tree shows of a run's state. "interrupted": no result and no live process (resumable). */
@@ -137,34 +137,15 @@ export class RunsTreeModel {
     this.groupList = groupRuns([...byDir.values()], this.live);
   }
 
-  /** The runs of one runs folder, as listRuns reads them, with ended runs from the cache. */
+  /** The runs of one runs folder, with ended runs (their folders hold a result) from the cache. */
   private listRuns(runsDir: string): RunSummary[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(runsDir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
-    }
-    const runs: RunSummary[] = [];
-    for (const name of names) {
-      if (name.startsWith(".")) continue; // being created
-      const dir = path.join(runsDir, name);
+    return listRuns(runsDir, (dir) => {
       const known = this.ended.get(dir);
-      if (known && fs.existsSync(path.join(dir, RUN_FILES.result))) {
-        runs.push(known);
-        continue;
-      }
-      if (!fs.existsSync(path.join(dir, RUN_FILES.config))) continue;
-      try {
-        const summary = readRunSummary(dir);
-        if (summary.status !== "running" && summary.status !== "interrupted") this.ended.set(dir, summary);
-        runs.push(summary);
-      } catch {
-        // A folder being created right now, or damaged by hand: not listable.
-      }
-    }
-    return runs;
+      if (known && fs.existsSync(path.join(dir, RUN_FILES.result))) return known;
+      const summary = readRunSummary(dir);
+      if (summary.status !== "running" && summary.status !== "interrupted") this.ended.set(dir, summary);
+      return summary;
+    });
   }
 
   /** Every group, whatever the filter. */

@@ -341,8 +341,11 @@ export interface RunSummary {
   bestValue: number;
 }
 
-/** The runs under `runsDir`, oldest first; folders that are not runs are skipped. */
-export function listRuns(runsDir: string): RunSummary[] {
+/**
+ * The runs under `runsDir`, oldest first; folders that are not runs are
+ * skipped. `summarize` reads one run folder (a caller may answer from a cache).
+ */
+export function listRuns(runsDir: string, summarize: (dir: string) => RunSummary = readRunSummary): RunSummary[] {
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -356,7 +359,7 @@ export function listRuns(runsDir: string): RunSummary[] {
     const dir = path.join(runsDir, name);
     if (!fs.existsSync(path.join(dir, RUN_FILES.config))) continue;
     try {
-      summaries.push(summarizeRun(RunStore.open(dir)));
+      summaries.push(summarize(dir));
     } catch {
       // A folder being created right now, or damaged by hand: not listable.
     }
