@@ -234,7 +234,8 @@ export class RunLoop {
       }
       this.copyMeasuredPoint(batch);
       const told = this.optimizer.tell(values);
-      const metrics = await this.metricsDue(told.iteration);
+      // Due at iteration 0, then every metricsEvery; the common case costs no await.
+      const metrics = this.metricsDue(told.iteration) ? await this.evaluator.metrics(this.measuring, told.iteration) : undefined;
       this.recordIteration(told, skipped, metrics);
       this.checkpointWhenDue();
       this.throttle.request();
@@ -275,10 +276,9 @@ export class RunLoop {
     }
   }
 
-  /** The metrics of the iteration's theta when due (iteration 0, then every metricsEvery). */
-  private async metricsDue(iteration: number): Promise<Record<string, number> | undefined> {
-    if (this.metricsEvery === 0 || iteration % this.metricsEvery !== 0) return undefined;
-    return this.evaluator.metrics(this.measuring, iteration);
+  /** Whether the objective's metrics of this iteration's theta are due. */
+  private metricsDue(iteration: number): boolean {
+    return this.metricsEvery > 0 && iteration % this.metricsEvery === 0;
   }
 
   private recordIteration(told: TellResult, skipped: number, metrics: Record<string, number> | undefined): void {
