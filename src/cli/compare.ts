@@ -19,13 +19,16 @@ import {
   type MemoryLimitFlags,
   memoryLimitFrom,
   objectiveFileFrom,
+  addPrecisionOption,
+  type PrecisionFlags,
+  precisionOverride,
   type StopFlags,
   stopConditionsFrom,
   evaluationSettingsFrom,
 } from "./run-options";
 import { formatTable } from "./table";
 
-interface CompareFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, MemoryLimitFlags {
+interface CompareFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, MemoryLimitFlags, PrecisionFlags {
   optimizers: string[];
   seeds: number;
   json?: boolean;
@@ -60,11 +63,12 @@ export function compareCommand(exit: ExitStatus): Command {
   addStopOptions(command);
   addHyperparameterOptions(command);
   addEvaluationOptions(command);
+  addPrecisionOption(command);
   addMemoryLimitOption(command);
   command.option("--json", "print runs and summary as one JSON object on stdout");
   return command.action(async (objective: string, flags: CompareFlags, self: Command) => {
     const objectiveFile = objectiveFileFrom(objective);
-    const overrides = overridesFrom(flags, self);
+    const overrides = { ...overridesFrom(flags, self), ...precisionOverride(flags, flags.optimizers) };
     for (const optimizer of flags.optimizers) checkOptimizerSettings(optimizer, overrides);
     const stop = stopConditionsFrom(flags, true);
 

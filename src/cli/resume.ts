@@ -4,10 +4,22 @@ import { DEFAULT_RUNS_DIR, resolveRunDir, RunStore } from "../run/store";
 import { EXIT_FAILED, type ExitStatus, UsageError } from "./exit";
 import { resumeAndFollow } from "./follow";
 import { reportRun } from "./report";
-import { addMemoryLimitOption, addStopOptions, type MemoryLimitFlags, memoryLimitFrom, QUEUE_OPTION_HELP, queueUrl, type StopFlags, stopConditionsFrom } from "./run-options";
+import {
+  addMemoryLimitOption,
+  addPrecisionOption,
+  addStopOptions,
+  checkResumePrecision,
+  type MemoryLimitFlags,
+  memoryLimitFrom,
+  type PrecisionFlags,
+  QUEUE_OPTION_HELP,
+  queueUrl,
+  type StopFlags,
+  stopConditionsFrom,
+} from "./run-options";
 import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 
-interface ResumeFlags extends StopFlags, SaveFlags, MemoryLimitFlags {
+interface ResumeFlags extends StopFlags, SaveFlags, MemoryLimitFlags, PrecisionFlags {
   runsDir: string;
   queue?: string;
   json?: boolean;
@@ -20,6 +32,7 @@ export function resumeCommand(exit: ExitStatus): Command {
   addStopOptions(command, "default: the run's own stop conditions; those given replace them");
   command.option("--runs-dir <dir>", "where runs are stored", DEFAULT_RUNS_DIR);
   addMemoryLimitOption(command);
+  addPrecisionOption(command, "float64 or float32: must be the run's own precision, which a resume keeps");
   command.option("--queue <redis-url>", QUEUE_OPTION_HELP, queueUrl);
   addSaveOptions(command);
   command.option("--json", "print the result as one JSON object on stdout");
@@ -41,7 +54,9 @@ export function resumeCommand(exit: ExitStatus): Command {
       exit.code = EXIT_FAILED;
       return;
     }
-    const save = saveRequestFrom(flags, store.readConfig().objective.file);
+    const config = store.readConfig();
+    checkResumePrecision(flags, run, config.config.precision ?? "float64");
+    const save = saveRequestFrom(flags, config.objective.file);
     const stop = stopConditionsFrom(flags, false);
     const stopConditions = Object.keys(stop).length > 0 ? stop : undefined;
     const { controller, ...followed } = await resumeAndFollow(runDir, stopConditions, { ...memoryLimitFrom(flags), queue: flags.queue });

@@ -3,7 +3,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type OptimizerConfig, optimizerEntry, resolveConfig } from "../engine";
+import { type OptimizerConfig, optimizerEntry, type Precision, PRECISIONS, resolveConfig } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import type { RunControllerOptions } from "../run/controller";
@@ -148,4 +148,34 @@ export function addMemoryLimitOption(command: Command): Command {
 /** The run process's memory limit, and the flag its message names. */
 export function memoryLimitFrom(flags: MemoryLimitFlags): Pick<RunControllerOptions, "memoryLimitMB" | "memoryLimitSetting"> {
   return { memoryLimitMB: flags.memoryLimit, memoryLimitSetting: MEMORY_LIMIT_FLAG };
+}
+
+export interface PrecisionFlags {
+  precision?: Precision;
+}
+
+/** The flag that names the precision in messages. */
+const PRECISION_FLAG = "--precision";
+
+const PRECISION_HELP = "keep parameters, query rows, moments and window sums in float64 or float32 (float32 halves memory and bandwidth; default: the objective's precision, else float64)";
+
+export function addPrecisionOption(command: Command, help = PRECISION_HELP): Command {
+  return command.option(`${PRECISION_FLAG} <kind>`, help, oneOf(PRECISIONS));
+}
+
+/** The precision override of run and compare; float32 is refused for the CMA-ES optimizers, which keep float64. */
+export function precisionOverride(flags: PrecisionFlags, optimizers: readonly string[]): Partial<OptimizerConfig> {
+  if (flags.precision === undefined) return {};
+  if (flags.precision === "float32") {
+    const cma = optimizers.find((name) => optimizerEntry(name).cma !== undefined);
+    if (cma) throw new UsageError(`${PRECISION_FLAG} float32: ${cma} keeps its state in float64 only`);
+  }
+  return { precision: flags.precision };
+}
+
+/** A resume keeps the run's precision (that is what makes it bit-identical); a different --precision is refused. */
+export function checkResumePrecision(flags: PrecisionFlags, run: string, precision: Precision): void {
+  if (flags.precision !== undefined && flags.precision !== precision) {
+    throw new UsageError(`${PRECISION_FLAG} ${flags.precision}: ${run} runs in ${precision}, and a resume continues in the run's own precision`);
+  }
 }

@@ -16,6 +16,9 @@ import {
   type MemoryLimitFlags,
   memoryLimitFrom,
   objectiveFileFrom,
+  addPrecisionOption,
+  type PrecisionFlags,
+  precisionOverride,
   type StopFlags,
   stopConditionsFrom,
   evaluationSettingsFrom,
@@ -25,7 +28,7 @@ import { initialFileFrom } from "./initial-option";
 import { pickLearningRate } from "./auto-lr";
 import type { RunSettings } from "../run/types";
 
-interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags, MemoryLimitFlags {
+interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags, MemoryLimitFlags, PrecisionFlags {
   optimizer: string;
   initial?: string;
   json?: boolean;
@@ -39,6 +42,7 @@ export function runCommand(exit: ExitStatus): Command {
   addStopOptions(command);
   addHyperparameterOptions(command);
   addEvaluationOptions(command);
+  addPrecisionOption(command);
   addMemoryLimitOption(command);
   addSaveOptions(command);
   command.option("--initial <params.json>", "start from saved parameters (a file --save wrote) instead of the objective's initial point");
@@ -46,7 +50,7 @@ export function runCommand(exit: ExitStatus): Command {
   return command.action(async (objective: string, flags: RunFlags, self: Command) => {
     const objectiveFile = objectiveFileFrom(objective);
     const autoLr = flags.lr === "auto";
-    const overrides = overridesFrom({ ...flags, lr: autoLr ? undefined : flags.lr }, self);
+    const overrides = { ...overridesFrom({ ...flags, lr: autoLr ? undefined : flags.lr }, self), ...precisionOverride(flags, [flags.optimizer]) };
     checkOptimizerSettings(flags.optimizer, overrides);
     const save = saveRequestFrom(flags, objectiveFile);
     const initialFile = flags.initial === undefined ? undefined : initialFileFrom(flags.initial);

@@ -2,6 +2,7 @@
 // to turn query values into a gradient estimate, and how to step. Named
 // optimizers (registry.ts) are presets of this one plain-data record.
 import { ConfigError } from "./errors";
+import { PRECISIONS, type Precision } from "./precision";
 
 /** How query values become a gradient estimate (ALGORITHMS.md, "Gradient estimators"). */
 export type EstimatorKind =
@@ -52,6 +53,8 @@ export interface OptimizerConfig {
   /** For the first n steps the step uses v = 1 (plain momentum), as the ZoAR fine-tuning code. */
   momentumWarmup: number;
   bufferStorage: BufferStorage;
+  /** What the d-sized state is kept in (parameters, query rows, moments, window sums); see precision.ts. */
+  precision: Precision;
 }
 
 /** The reference-code defaults of the ZoAR paper's synthetic experiments. */
@@ -76,6 +79,7 @@ export const DEFAULT_CONFIG: Readonly<OptimizerConfig> = Object.freeze({
   amsgrad: false,
   momentumWarmup: 0,
   bufferStorage: "auto",
+  precision: "float64",
 });
 
 const CHOICES: Partial<Record<keyof OptimizerConfig, readonly string[]>> = {
@@ -84,6 +88,7 @@ const CHOICES: Partial<Record<keyof OptimizerConfig, readonly string[]>> = {
   history: ["none", "mean", "ema"],
   update: ["sgd", "adam", "radazo"],
   bufferStorage: ["auto", "vectors", "seeds"],
+  precision: PRECISIONS,
 };
 
 function describe(value: unknown): string {

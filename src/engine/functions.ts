@@ -6,7 +6,7 @@ export interface SyntheticFunction {
   name: string;
   /** Where the minimum (value 0) is. */
   minimum: string;
-  value(x: Float64Array, offset: number, d: number): number;
+  value(x: Float64Array | Float32Array, offset: number, d: number): number;
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -106,7 +106,7 @@ export function syntheticFunction(name: string): SyntheticFunction {
 }
 
 /** Evaluate every row of a row-major batch. */
-export function evaluateRows(f: SyntheticFunction, points: Float64Array, rows: number, d: number, out: Float64Array): Float64Array {
+export function evaluateRows(f: SyntheticFunction, points: Float64Array | Float32Array, rows: number, d: number, out: Float64Array): Float64Array {
   for (let r = 0; r < rows; r++) out[r] = f.value(points, r * d, d);
   return out;
 }

@@ -11,6 +11,7 @@
 // N. An exact recomputation every `recomputeEvery` iterations wipes the
 // rounding of the additions and removals.
 import type { HistoryKind, SamplerKind } from "./config";
+import { type Precision, type Vector, vectorFrom, zeros } from "./precision";
 import { recomputePeriod } from "./estimators/zoar";
 import type { DirectionCombination } from "./estimators/types";
 import { TILE, TiledDirections } from "./tiles";
@@ -20,7 +21,7 @@ import { norm2 } from "./vector";
 export interface HeldEstimate {
   iteration: number;
   norm: number;
-  vector: Float64Array | null;
+  vector: Vector | null;
   seeds: Uint32Array | null;
   weights: Float64Array | null;
 }
@@ -29,14 +30,14 @@ export interface HistoryState {
   /** "mean": the held estimates, oldest first; "ema": one entry holding the running average. */
   held: HeldEstimate[];
   /** "mean": the sum of the held estimates. */
-  sum: Float64Array;
+  sum: Vector;
   /** Iterations left before the sum is next computed from scratch. */
   untilExact: number;
 }
 
 export class EstimateHistory {
   private held: HeldEstimate[] = [];
-  private readonly sum: Float64Array;
+  private readonly sum: Vector;
   private untilExact = 0;
   private readonly recomputeEvery: number;
   private readonly tiles: TiledDirections;
@@ -50,8 +51,10 @@ export class EstimateHistory {
     sampler: SamplerKind,
     /** Keep estimates as vectors even when they could be regenerated from seeds. */
     private readonly storeVectors: boolean,
+    /** Of the sum and the stored estimates. */
+    private readonly precision: Precision,
   ) {
-    this.sum = new Float64Array(kind === "mean" && window > 1 ? dimension : 0);
+    this.sum = zeros(precision, kind === "mean" && window > 1 ? dimension : 0);
     this.recomputeEvery = recomputePeriod(window);
     this.tiles = new TiledDirections(sampler, dimension);
   }
@@ -60,7 +63,7 @@ export class EstimateHistory {
    * Replace g (this iteration's estimate) by the averaged estimate.
    * `combination`, when given, is g as sum_k w_k u(seed_k).
    */
-  apply(g: Float64Array, iteration: number, combination: DirectionCombination | null): void {
+  apply(g: Vector, iteration: number, combination: DirectionCombination | null): void {
     if (this.kind === "none") return;
     const d = g.length;
     if (this.kind === "ema") {
@@ -85,7 +88,7 @@ export class EstimateHistory {
     const entry: HeldEstimate = {
       iteration,
       norm: 0,
-      vector: asVector ? (evicted?.vector ?? new Float64Array(d)) : null,
+      vector: asVector ? (evicted?.vector ?? zeros(this.precision, d)) : null,
       seeds: asVector ? null : combination.seeds.slice(),
       weights: asVector ? null : combination.weights.slice(),
     };
@@ -102,7 +105,7 @@ export class EstimateHistory {
   }
 
   /** The one pass of an iteration: sum += g - evicted, g = sum / W, the newest stored as needed. */
-  private advance(g: Float64Array, entry: HeldEstimate, evicted: HeldEstimate | null): void {
+  private advance(g: Vector, entry: HeldEstimate, evicted: HeldEstimate | null): void {
     const d = this.dimension;
     const sum = this.sum;
     const inverse = 1 / this.held.length;
@@ -172,17 +175,20 @@ export class EstimateHistory {
   }
 
   snapshot(): HistoryState {
-    return { held: this.held.map(copyHeld), sum: this.sum.slice(), untilExact: this.untilExact };
+    return { held: this.held.map((e) => copyHeld(e, this.precision)), sum: this.sum.slice(), untilExact: this.untilExact };
   }
 
   restore(state: HistoryState | LegacyHistoryState): void {
     if ("estimates" in state) {
       // Snapshots from before the running sums held every estimate as a vector.
-      this.held = state.estimates.map((e, i) => ({ iteration: state.iterations[i], norm: norm2(Float64Array.from(e)), vector: Float64Array.from(e), seeds: null, weights: null }));
+      this.held = state.estimates.map((e, i) => {
+        const vector = vectorFrom(this.precision, e);
+        return { iteration: state.iterations[i], norm: norm2(vector), vector, seeds: null, weights: null };
+      });
       this.untilExact = 0;
       return;
     }
-    this.held = state.held.map(copyHeld);
+    this.held = state.held.map((e) => copyHeld(e, this.precision));
     if (state.sum.length === this.sum.length) {
       this.sum.set(state.sum);
       this.untilExact = state.untilExact;
@@ -199,11 +205,11 @@ interface LegacyHistoryState {
 }
 
 /** Deep copy; turns plain arrays from a deserialised snapshot back into typed arrays. */
-function copyHeld(e: HeldEstimate): HeldEstimate {
+function copyHeld(e: HeldEstimate, precision: Precision): HeldEstimate {
   return {
     iteration: e.iteration,
     norm: e.norm,
-    vector: e.vector ? Float64Array.from(e.vector) : null,
+    vector: e.vector ? vectorFrom(precision, e.vector) : null,
     seeds: e.seeds ? Uint32Array.from(e.seeds) : null,
     weights: e.weights ? Float64Array.from(e.weights) : null,
   };

@@ -2,6 +2,7 @@
 export * from "./config";
 export * from "./errors";
 export * from "./optimizer";
+export { type Precision, type PrecisionOf, type Vector, type VectorFor, PRECISIONS, precisionOf, vectorFrom, zeros } from "./precision";
 export * from "./registry";
 export type { BufferEntry } from "./estimators/types";
 export { directionSeed, Rng } from "./random";

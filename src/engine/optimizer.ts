@@ -11,6 +11,7 @@ import { ForwardEstimator } from "./estimators/forward";
 import type { BufferEntry, EstimatorState, GradientEstimator } from "./estimators/types";
 import { ZoarEstimator } from "./estimators/zoar";
 import { EstimateHistory, type HistoryState } from "./history";
+import { type PrecisionOf, type Vector, vectorFrom, zeros } from "./precision";
 import { type Box, project } from "./projection";
 import { directionSeed } from "./random";
 import { makeDirectionSource } from "./samplers";
@@ -31,10 +32,10 @@ export interface OptimizerOptions {
   name?: string;
 }
 
-export interface AskBatch {
+export interface AskBatch<V extends Vector = Vector> {
   iteration: number;
-  /** rows x dimension, row-major. Reused by the next ask: consume it before then. */
-  points: Float64Array;
+  /** rows x dimension, row-major, in the optimizer's precision. Reused by the next ask: consume it before then. */
+  points: V;
   rows: number;
   dimension: number;
   /** Row holding theta itself, or -1 when the centre is not evaluated. */
@@ -55,15 +56,15 @@ export interface TellResult {
   bestValue: number;
 }
 
-export interface Inspection {
+export interface Inspection<V extends Vector = Vector> {
   name: string;
   iteration: number;
   dimension: number;
   config: OptimizerConfig;
-  theta: Float64Array;
-  gradient: Float64Array;
-  m: Float64Array;
-  v: Float64Array;
+  theta: V;
+  gradient: V;
+  m: V;
+  v: V;
   baseline: number;
   buffer: BufferEntry[];
   /** Queries the buffer holds when full. */
@@ -71,12 +72,12 @@ export interface Inspection {
   /** Estimates averaged by ZoHS-style histories. */
   heldEstimates: { iteration: number; norm: number }[];
   last: TellResult | null;
-  best: { value: number; iteration: number; point: Float64Array };
+  best: { value: number; iteration: number; point: V };
   /** The search distribution of CMA-ES optimizers (they keep no buffer). */
   search?: SearchInspection;
 }
 
-export interface OptimizerSnapshot {
+export interface OptimizerSnapshot<V extends Vector = Vector> {
   format: "zoar-optimizer/1";
   name: string;
   config: OptimizerConfig;
@@ -85,17 +86,21 @@ export interface OptimizerSnapshot {
   iteration: number;
   evaluations: number;
   estimatorEvaluations: number;
-  theta: Float64Array;
-  gradient: Float64Array;
+  theta: V;
+  gradient: V;
   bounds: Box | null;
   moments: MomentState;
   estimator: EstimatorState;
   history: HistoryState;
-  best: { value: number; iteration: number; point: Float64Array };
+  best: { value: number; iteration: number; point: V };
   last: TellResult | null;
 }
 
-export class ZerothOrderOptimizer {
+/**
+ * V is the type of its vectors: Float64Array (the default precision) or
+ * Float32Array (`precision: "float32"`); createOptimizer infers it from the settings.
+ */
+export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
   readonly name: string;
   readonly config: OptimizerConfig;
   readonly dimension: number;
@@ -103,27 +108,27 @@ export class ZerothOrderOptimizer {
   private iteration = 0;
   private evaluations = 0;
   private estimatorEvaluations = 0;
-  private readonly theta: Float64Array;
+  private readonly theta: V;
   private readonly bounds: Box | null;
   private moments: MomentState;
   private readonly estimator: GradientEstimator;
   private readonly history: EstimateHistory;
   private readonly regenerate: ReturnType<typeof makeDirectionSource>;
-  private best: { value: number; iteration: number; point: Float64Array };
+  private best: { value: number; iteration: number; point: V };
   private last: TellResult | null = null;
 
   // Per-iteration work buffers, allocated once.
   private readonly seeds: Uint32Array;
-  private readonly points: Float64Array;
+  private readonly points: V;
   private readonly directionValues: Float64Array;
-  private readonly gradient: Float64Array;
+  private readonly gradient: V;
   /** theta before the update; only kept with bounds, where projection alters the step. */
-  private readonly previousTheta: Float64Array | null;
+  private readonly previousTheta: V | null;
   private readonly rows: number;
   private readonly centerRow: number;
   private askedIteration = -1;
 
-  constructor(config: Partial<OptimizerConfig>, options: OptimizerOptions) {
+  constructor(config: Partial<OptimizerConfig> & { precision?: PrecisionOf<V> }, options: OptimizerOptions) {
     this.config = resolveConfig(config);
     this.name = options.name ?? "custom";
     const initial = options.initial;
@@ -136,29 +141,30 @@ export class ZerothOrderOptimizer {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError("seed", `must be an integer in [0, 2^32) (got ${seed})`);
     this.dimension = d;
     this.seed = seed;
-    this.theta = Float64Array.from(initial);
+    const c = this.config;
+    const precision = c.precision;
+    this.theta = vectorFrom(precision, initial) as V;
     this.bounds = options.bounds ? checkBounds(options.bounds, d) : null;
     project(this.theta, this.bounds);
 
-    const c = this.config;
     this.regenerate = makeDirectionSource(c.sampler, d);
     this.estimator = makeEstimator(c, d);
-    this.history = new EstimateHistory(c.history, c.histories + 1, c.emaDecay, d, c.sampler, storesVectors(c, (c.histories + 1) * d));
+    this.history = new EstimateHistory(c.history, c.histories + 1, c.emaDecay, d, c.sampler, storesVectors(c, (c.histories + 1) * d), precision);
     this.moments = initMoments(c, d);
 
     const withCenter = evaluatesCenter(c);
     this.rows = directionQueries(c) + (withCenter ? 1 : 0);
     this.centerRow = withCenter ? 0 : -1;
     this.seeds = new Uint32Array(c.queries);
-    this.points = new Float64Array(this.rows * d);
+    this.points = zeros(precision, this.rows * d) as V;
     this.directionValues = new Float64Array(directionQueries(c));
-    this.gradient = new Float64Array(d);
-    this.previousTheta = this.bounds ? new Float64Array(d) : null;
-    this.best = { value: Infinity, iteration: -1, point: this.theta.slice() };
+    this.gradient = zeros(precision, d) as V;
+    this.previousTheta = this.bounds ? (zeros(precision, d) as V) : null;
+    this.best = { value: Infinity, iteration: -1, point: this.theta.slice() as V };
   }
 
   /** The batch of points to evaluate at the current iteration (the same batch until `tell`). */
-  ask(): AskBatch {
+  ask(): AskBatch<V> {
     const d = this.dimension;
     const c = this.config;
     if (this.askedIteration !== this.iteration) {
@@ -253,9 +259,9 @@ export class ZerothOrderOptimizer {
   }
 
 
-  /** Current parameters (a copy). */
-  get parameters(): Float64Array {
-    return this.theta.slice();
+  /** Current parameters (a copy, in the optimizer's precision). */
+  get parameters(): V {
+    return this.theta.slice() as V;
   }
 
   get currentIteration(): number {
@@ -267,22 +273,22 @@ export class ZerothOrderOptimizer {
   }
 
   /** Best evaluated point so far (a copy) and its value. */
-  get bestPoint(): { value: number; iteration: number; point: Float64Array } {
-    return { ...this.best, point: this.best.point.slice() };
+  get bestPoint(): { value: number; iteration: number; point: V } {
+    return { ...this.best, point: this.best.point.slice() as V };
   }
 
   /** What a dashboard shows: parameters, moments, the history buffer and the last step. */
-  inspect(): Inspection {
+  inspect(): Inspection<V> {
     const c = this.config;
     return {
       name: this.name,
       iteration: this.iteration,
       dimension: this.dimension,
       config: { ...c },
-      theta: this.theta.slice(),
-      gradient: this.gradient.slice(),
-      m: this.moments.m.slice(),
-      v: this.moments.v.slice(),
+      theta: this.theta.slice() as V,
+      gradient: this.gradient.slice() as V,
+      m: this.moments.m.slice() as V,
+      v: this.moments.v.slice() as V,
       baseline: this.last?.baseline ?? NaN,
       // Ages count from the last completed iteration (its queries have age 0).
       buffer: this.estimator.entries(this.iteration - 1),
@@ -294,7 +300,7 @@ export class ZerothOrderOptimizer {
   }
 
   /** Plain-data state; `ZerothOrderOptimizer.restore` continues bit-identically from it. */
-  snapshot(): OptimizerSnapshot {
+  snapshot(): OptimizerSnapshot<V> {
     return {
       format: "zoar-optimizer/1",
       name: this.name,
@@ -304,8 +310,8 @@ export class ZerothOrderOptimizer {
       iteration: this.iteration,
       evaluations: this.evaluations,
       estimatorEvaluations: this.estimatorEvaluations,
-      theta: this.theta.slice(),
-      gradient: this.gradient.slice(),
+      theta: this.theta.slice() as V,
+      gradient: this.gradient.slice() as V,
       bounds: this.bounds ? { lower: this.bounds.lower.slice(), upper: this.bounds.upper.slice() } : null,
       moments: { step: this.moments.step, m: this.moments.m.slice(), v: this.moments.v.slice(), vMax: this.moments.vMax.slice() },
       estimator: this.estimator.snapshot(),
@@ -315,9 +321,9 @@ export class ZerothOrderOptimizer {
     };
   }
 
-  static restore(snapshot: OptimizerSnapshot): ZerothOrderOptimizer {
+  static restore<V extends Vector>(snapshot: OptimizerSnapshot<V>): ZerothOrderOptimizer<V> {
     if (snapshot?.format !== "zoar-optimizer/1") throw new ConfigError("snapshot", `unknown format ${JSON.stringify(snapshot?.format)}`);
-    const optimizer = new ZerothOrderOptimizer(snapshot.config, {
+    const optimizer = new ZerothOrderOptimizer<V>(snapshot.config as OptimizerConfig & { precision: PrecisionOf<V> }, {
       initial: snapshot.theta,
       seed: snapshot.seed,
       bounds: snapshot.bounds ?? undefined,
@@ -328,10 +334,11 @@ export class ZerothOrderOptimizer {
     optimizer.estimatorEvaluations = snapshot.estimatorEvaluations;
     optimizer.gradient.set(snapshot.gradient);
     const m = snapshot.moments;
-    optimizer.moments = { step: m.step, m: Float64Array.from(m.m), v: Float64Array.from(m.v), vMax: Float64Array.from(m.vMax) };
+    const precision = optimizer.config.precision;
+    optimizer.moments = { step: m.step, m: vectorFrom(precision, m.m), v: vectorFrom(precision, m.v), vMax: vectorFrom(precision, m.vMax) };
     optimizer.estimator.restore(snapshot.estimator);
     optimizer.history.restore(snapshot.history);
-    optimizer.best = { ...snapshot.best, point: Float64Array.from(snapshot.best.point) };
+    optimizer.best = { ...snapshot.best, point: vectorFrom(precision, snapshot.best.point) as V };
     optimizer.last = snapshot.last ? { ...snapshot.last } : null;
     return optimizer;
   }
@@ -352,7 +359,7 @@ function makeEstimator(c: OptimizerConfig, d: number): GradientEstimator {
     case "central":
       return new CentralEstimator(factor / (2 * c.queries * c.mu));
     case "zoar":
-      return new ZoarEstimator(c.histories, c.mu, factor, storesVectors(c, 2 * (c.histories + 1) * d), d, c.sampler);
+      return new ZoarEstimator(c.histories, c.mu, factor, storesVectors(c, 2 * (c.histories + 1) * d), d, c.sampler, c.precision);
   }
 }
 

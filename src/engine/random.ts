@@ -155,7 +155,7 @@ export class Rng {
    * `shift`, with shift[i] + scale * z_i: a query point written in the same
    * pass that draws its direction.
    */
-  fillNormal(out: Float64Array, offset: number, length: number, shift: Float64Array | null = null, scale = 1): void {
+  fillNormal(out: Float64Array | Float32Array, offset: number, length: number, shift: Float64Array | Float32Array | null = null, scale = 1): void {
     // State and tables live in locals for the hot loop; the state goes back
     // to its array around the rare slow path. Without a shift the draw is
     // stored as it is (no array of zeros to read: at d = 10^7 it would be 80 MB).

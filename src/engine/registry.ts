@@ -5,6 +5,7 @@ import { CMA_BASE_CONFIG, CmaEsOptimizer, createCmaOptimizer } from "./cma/cmaes
 import type { CmaSnapshot, CmaVariant } from "./cma/types";
 import { ConfigError } from "./errors";
 import { type OptimizerOptions, type OptimizerSnapshot, ZerothOrderOptimizer } from "./optimizer";
+import type { PrecisionOf, Vector, VectorFor } from "./precision";
 
 export interface OptimizerEntry {
   name: string;
@@ -15,9 +16,9 @@ export interface OptimizerEntry {
   cma?: CmaVariant;
 }
 
-/** Any optimizer of the registry: the same ask/tell, inspect and snapshot. */
-export type Optimizer = ZerothOrderOptimizer | CmaEsOptimizer;
-export type EngineSnapshot = OptimizerSnapshot | CmaSnapshot;
+/** Any optimizer of the registry: the same ask/tell, inspect and snapshot. V: the type of its vectors (CMA-ES: always Float64Array). */
+export type Optimizer<V extends Vector = Float64Array> = ZerothOrderOptimizer<V> | CmaEsOptimizer;
+export type EngineSnapshot<V extends Vector = Float64Array> = OptimizerSnapshot<V> | CmaSnapshot;
 
 // The ZoAR paper runs every method with the radazo update and these settings.
 const ZOAR_PAPER: Partial<OptimizerConfig> = { queries: 10, mu: 0.05, lr: 0.001, beta1: 0.9, beta2: 0.99, eps: 1e-8, update: "radazo" };
@@ -79,18 +80,19 @@ export function queriesPerIteration(config: OptimizerConfig): number {
 }
 
 /** Points an optimizer asks for per iteration. */
-export function rowsPerIteration(optimizer: Optimizer): number {
+export function rowsPerIteration(optimizer: Optimizer<Vector>): number {
   return optimizer instanceof CmaEsOptimizer ? optimizer.config.queries + (optimizer.config.measureCenter ? 1 : 0) : queriesPerIteration(optimizer.config);
 }
 
 /** A registered optimizer with some settings overridden. */
-export function createOptimizer(name: string, overrides: Partial<OptimizerConfig>, options: OptimizerOptions): Optimizer {
+export function createOptimizer<O extends Partial<OptimizerConfig>>(name: string, overrides: O, options: OptimizerOptions): Optimizer<VectorFor<O>> {
   const entry = optimizerEntry(name);
   if (entry.cma) return createCmaOptimizer(entry.cma, entry.config, overrides, { ...options, name });
-  return new ZerothOrderOptimizer(resolveConfig(overrides, entry.config), { ...options, name });
+  const config = resolveConfig(overrides, entry.config) as OptimizerConfig & { precision: PrecisionOf<VectorFor<O>> };
+  return new ZerothOrderOptimizer<VectorFor<O>>(config, { ...options, name });
 }
 
 /** The optimizer a snapshot was taken from, continuing bit-identically. */
-export function restoreOptimizer(snapshot: EngineSnapshot): Optimizer {
+export function restoreOptimizer<V extends Vector>(snapshot: EngineSnapshot<V>): Optimizer<V> {
   return snapshot?.format === "zoar-cma/1" ? CmaEsOptimizer.restore(snapshot) : ZerothOrderOptimizer.restore(snapshot);
 }

@@ -6,28 +6,30 @@
 // correction, eps outside the root. Options: bias correction, AMSGrad,
 // eps inside the root, and a warm-up that uses v = 1 for the first steps.
 import type { OptimizerConfig } from "./config";
+import { type Vector, zeros } from "./precision";
 
 export interface MomentState {
   /** Updates applied so far. */
   step: number;
-  m: Float64Array;
-  v: Float64Array;
+  m: Vector;
+  v: Vector;
   /** Running max of v (AMSGrad), empty when unused. */
-  vMax: Float64Array;
+  vMax: Vector;
 }
 
 export function initMoments(config: OptimizerConfig, dimension: number): MomentState {
   const adaptive = config.update !== "sgd";
+  const precision = config.precision;
   return {
     step: 0,
-    m: new Float64Array(adaptive ? dimension : 0),
-    v: new Float64Array(adaptive ? dimension : 0),
-    vMax: new Float64Array(config.amsgrad ? dimension : 0),
+    m: zeros(precision, adaptive ? dimension : 0),
+    v: zeros(precision, adaptive ? dimension : 0),
+    vMax: zeros(precision, config.amsgrad ? dimension : 0),
   };
 }
 
 /** theta <- theta - step(g); returns the squared norm of the step. */
-export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: Float64Array, g: Float64Array): number {
+export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: Vector, g: Vector): number {
   const d = theta.length;
   const lr = config.lr;
   state.step += 1;

@@ -1,22 +1,24 @@
-// Small Float64Array kernels shared by the engine. Plain indexed loops: V8
-// compiles them to tight machine code, and none of them allocates.
+// Small vector kernels shared by the engine. Plain indexed loops: V8
+// compiles them to tight machine code, and none of them allocates. A run
+// process keeps one precision, so each loop sees one array type.
+import type { Vector } from "./precision";
 
 /** Euclidean norm. */
-export function norm2(x: Float64Array): number {
+export function norm2(x: Vector): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
   return Math.sqrt(sum);
 }
 
 /** Squared Euclidean distance between x and y. */
-export function squaredDistance(x: Float64Array, y: Float64Array): number {
+export function squaredDistance(x: Vector, y: Vector): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += (x[i] - y[i]) * (x[i] - y[i]);
   return sum;
 }
 
 /** out += alpha * row, where row is x[offset .. offset + out.length). */
-export function addScaledRow(out: Float64Array, alpha: number, x: Float64Array, offset: number): void {
+export function addScaledRow(out: Vector, alpha: number, x: Vector, offset: number): void {
   const n = out.length;
   for (let i = 0; i < n; i++) out[i] += alpha * x[offset + i];
 }
@@ -38,10 +40,10 @@ export function broadcast(value: number | ArrayLike<number>, d: number): Float64
 
 /** The rows of a QueryBatch that carry directions (see estimators/types.ts). */
 export interface DirectionRows {
-  points: Float64Array;
+  points: Vector;
   firstRow: number;
   stride: number;
-  theta: Float64Array;
+  theta: Vector;
   inverseMu: number;
 }
 
@@ -50,7 +52,7 @@ export interface DirectionRows {
  * u_k = (x_k - theta) / mu is direction k recovered from its query row.
  * Coordinate-major: each out[i] is written once.
  */
-export function addWeightedDirections(out: Float64Array, weights: ArrayLike<number>, count: number, rows: DirectionRows): void {
+export function addWeightedDirections(out: Vector, weights: ArrayLike<number>, count: number, rows: DirectionRows): void {
   const d = out.length;
   const { points, firstRow, stride, theta, inverseMu } = rows;
   for (let i = 0; i < d; i++) {

@@ -14,10 +14,10 @@ export interface EvaluatorStatus {
 
 export interface BatchEvaluator {
   readonly info: ObjectiveInfo;
-  /** Values of `rows` points laid out row-major in `points`, in row order; `iteration` labels errors. */
-  evaluateBatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array>;
+  /** Values of `rows` points laid out row-major in `points` (either precision), in row order; `iteration` labels errors. */
+  evaluateBatch(points: Float64Array | Float32Array, rows: number, iteration: number): Promise<Float64Array>;
   /** The objective's metrics() of `theta` with iteration `iteration`'s context; rejects when it defines none. */
-  metrics(theta: Float64Array, iteration: number): Promise<Record<string, number>>;
+  metrics(theta: Float64Array | Float32Array, iteration: number): Promise<Record<string, number>>;
   /** Ends evaluation; a batch still running rejects. Safe to call more than once. */
   close(): Promise<void>;
   /** Absent: local evaluation. */

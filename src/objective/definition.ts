@@ -39,7 +39,23 @@ export interface EvaluationContext {
 /** Named numbers an objective reports about a point, e.g. { accuracy: 0.93 }. */
 export type Metrics = Record<string, number>;
 
-interface ObjectiveDefinitionCommon {
+/**
+ * The numbers an objective receives: float64 (the default), or float32 for
+ * objectives that compute in float32 anyway (models). A run keeps its state
+ * in the objective's precision unless --precision says otherwise; rows
+ * always reach the objective in the precision it declares.
+ */
+export type ObjectivePrecision = "float64" | "float32";
+
+/** The vector type of an objective of precision P. */
+export type ObjectiveVector<P extends ObjectivePrecision = "float64"> = P extends "float32" ? Float32Array : Float64Array;
+
+/** `precision: "float32"` must be written to get Float32Array rows; float64 is the default. */
+type PrecisionField<P extends ObjectivePrecision> = P extends "float32" ? { precision: "float32" } : { precision?: "float64" };
+
+export const OBJECTIVE_PRECISIONS: readonly ObjectivePrecision[] = ["float64", "float32"];
+
+interface ObjectiveDefinitionCommon<P extends ObjectivePrecision> {
   /** Number of parameters, a positive integer. */
   dimension: number;
   /** Starting point (length `dimension`; a Float32Array or Float64Array of millions is fine; initial() may be async); default: the middle of the bounds, or zeros. */
@@ -49,7 +65,7 @@ interface ObjectiveDefinitionCommon {
    * loss), computed every `metricsEvery` iterations and written into the
    * trace, the result and the dashboard's Metrics chart. Never optimized.
    */
-  metrics?(theta: Float64Array, context: EvaluationContext): Metrics | Promise<Metrics>;
+  metrics?(theta: ObjectiveVector<P>, context: EvaluationContext): Metrics | Promise<Metrics>;
   /** Iterations between two metrics computations; default 10. `--metrics-every` overrides it. */
   metricsEvery?: number;
   bounds?: ObjectiveBounds;
@@ -60,16 +76,18 @@ interface ObjectiveDefinitionCommon {
 }
 
 /** An objective evaluated one point at a time. */
-export interface PointwiseObjectiveDefinition extends ObjectiveDefinitionCommon {
-  evaluate(x: Float64Array, context: EvaluationContext): number | Promise<number>;
-  evaluateBatch?: undefined;
-}
+export type PointwiseObjectiveDefinition<P extends ObjectivePrecision = "float64"> = ObjectiveDefinitionCommon<P> &
+  PrecisionField<P> & {
+    evaluate(x: ObjectiveVector<P>, context: EvaluationContext): number | Promise<number>;
+    evaluateBatch?: undefined;
+  };
 
 /** An objective evaluated a whole batch at a time (vectorised code, ONNX models). */
-export interface BatchObjectiveDefinition extends ObjectiveDefinitionCommon {
-  evaluateBatch(xs: Float64Array[], context: EvaluationContext): ArrayLike<number> | Promise<ArrayLike<number>>;
-  evaluate?: undefined;
-}
+export type BatchObjectiveDefinition<P extends ObjectivePrecision = "float64"> = ObjectiveDefinitionCommon<P> &
+  PrecisionField<P> & {
+    evaluateBatch(xs: ObjectiveVector<P>[], context: EvaluationContext): ArrayLike<number> | Promise<ArrayLike<number>>;
+    evaluate?: undefined;
+  };
 
 interface ParametricDefinitionCommon<S extends ParameterSpace> {
   /** Named parameters: uniform(), logUniform(), integer(), choice(), vector(). They replace dimension, bounds and initial. */
@@ -83,6 +101,8 @@ interface ParametricDefinitionCommon<S extends ParameterSpace> {
   dimension?: undefined;
   bounds?: undefined;
   initial?: undefined;
+  /** Named parameters are decoded into numbers: their coordinates reach the objective as float64. */
+  precision?: undefined;
 }
 
 /** An objective over named parameters, evaluated one point at a time. */
@@ -101,8 +121,27 @@ export type ParametricObjectiveDefinition<S extends ParameterSpace = ParameterSp
   | PointwiseParametricDefinition<S>
   | BatchParametricDefinition<S>;
 
-/** Exactly one of `evaluate` and `evaluateBatch`. */
-export type ObjectiveDefinition = PointwiseObjectiveDefinition | BatchObjectiveDefinition;
+/** Exactly one of `evaluate` and `evaluateBatch`, in either precision. */
+export type ObjectiveDefinition =
+  | PointwiseObjectiveDefinition<"float64">
+  | BatchObjectiveDefinition<"float64">
+  | PointwiseObjectiveDefinition<"float32">
+  | BatchObjectiveDefinition<"float32">;
+
+/** A row of either precision, as the worker hands it over. */
+type Row = Float64Array | Float32Array;
+
+/**
+ * A definition as an objective file exports it, before its precision is
+ * read: its functions take rows of either precision (the worker hands each
+ * one rows of its own).
+ */
+export type LoadedDefinition = Omit<ObjectiveDefinitionCommon<"float64">, "metrics"> & {
+  precision?: ObjectivePrecision;
+  evaluate?: (x: Row, context: EvaluationContext) => unknown;
+  evaluateBatch?: (xs: Row[], context: EvaluationContext) => unknown;
+  metrics?: (theta: Row, context: EvaluationContext) => unknown;
+};
 
 export const DEFINITION_ERROR_NAME = "ObjectiveDefinitionError";
 
@@ -122,9 +161,11 @@ export interface NormalizedObjective {
   dimension: number;
   initial: Float64Array;
   bounds: { lower: Float64Array; upper: Float64Array } | undefined;
-  evaluate: ((x: Float64Array, context: EvaluationContext) => unknown) | undefined;
-  evaluateBatch: ((xs: Float64Array[], context: EvaluationContext) => unknown) | undefined;
-  metrics: ((theta: Float64Array, context: EvaluationContext) => unknown) | undefined;
+  /** What evaluate, evaluateBatch and metrics receive: rows of this precision only. */
+  precision: ObjectivePrecision;
+  evaluate: ((x: Row, context: EvaluationContext) => unknown) | undefined;
+  evaluateBatch: ((xs: Row[], context: EvaluationContext) => unknown) | undefined;
+  metrics: ((theta: Row, context: EvaluationContext) => unknown) | undefined;
   metricsEvery: number;
   setup: (() => unknown) | undefined;
   /** The declared parameters, when the objective has them; `evaluate` then decodes x into them. */
@@ -163,6 +204,9 @@ export function definitionProblems(def: unknown): string[] {
   else if (!dimensionValid) problems.push(`dimension must be a positive integer, got ${String(dimension)}`);
 
   problems.push(...functionProblems(d));
+  if (d.precision !== undefined && !OBJECTIVE_PRECISIONS.includes(d.precision as ObjectivePrecision)) {
+    problems.push(`precision must be "float64" or "float32", got ${typeof d.precision === "string" ? JSON.stringify(d.precision) : String(d.precision)}`);
+  }
   const size = dimensionValid ? (dimension as number) : undefined;
   if (d.initial !== undefined && typeof d.initial !== "function") {
     problems.push(...vectorProblems("initial", d.initial, size, false));
@@ -173,7 +217,7 @@ export function definitionProblems(def: unknown): string[] {
 
 /** A definition with `parameters`: the space, and no vector-form keys beside it. */
 function parametricProblems(d: Record<string, unknown>): string[] {
-  const conflicting = ["dimension", "bounds", "initial"].filter((key) => d[key] !== undefined);
+  const conflicting = ["dimension", "bounds", "initial", "precision"].filter((key) => d[key] !== undefined);
   const problems = conflicting.map((key) => `${key} cannot be given with parameters (the parameters define it; remove ${key})`);
   return [...problems, ...spaceProblems(d.parameters), ...functionProblems(d)];
 }
@@ -202,7 +246,7 @@ function functionProblems(d: Record<string, unknown>): string[] {
 }
 
 /** Reads an objective module's exports: `export default defineObjective({...})` or a bare default function. */
-export function definitionFromExports(moduleExports: unknown): ObjectiveDefinition {
+export function definitionFromExports(moduleExports: unknown): LoadedDefinition {
   const exports = (moduleExports ?? {}) as Record<string, unknown>;
   const main = exports.default;
   if (main === undefined) {
@@ -219,24 +263,24 @@ export function definitionFromExports(moduleExports: unknown): ObjectiveDefiniti
     }
     return {
       dimension: exports.dimension as number,
-      initial: exports.initial as ObjectiveDefinition["initial"],
+      initial: exports.initial as LoadedDefinition["initial"],
       bounds: exports.bounds as ObjectiveBounds | undefined,
       name: exports.name as string | undefined,
       description: exports.description as string | undefined,
-      evaluate: main as (x: Float64Array, context: EvaluationContext) => number,
+      evaluate: main as (x: Row, context: EvaluationContext) => number,
     };
   }
   if (typeof main !== "object" || main === null) {
     throw new DefinitionError(`the default export must be defineObjective({...}) or a function, got ${typeof main}`);
   }
-  return main as ObjectiveDefinition;
+  return main as LoadedDefinition;
 }
 
 /** Throws a DefinitionError listing every problem, or returns the definition as valid. */
-export function checkDefinition(def: unknown): ObjectiveDefinition {
+export function checkDefinition(def: unknown): LoadedDefinition {
   const problems = definitionProblems(def);
   if (problems.length > 0) throw new DefinitionError(problems.join("; "));
-  return def as ObjectiveDefinition;
+  return def as LoadedDefinition;
 }
 
 /**
@@ -244,7 +288,7 @@ export function checkDefinition(def: unknown): ObjectiveDefinition {
  * called when it was a function (the caller reports a throw there as the user's).
  */
 export function normalizeDefinition(
-  def: ObjectiveDefinition,
+  def: LoadedDefinition,
   initialValues: unknown,
   defaultName: string,
 ): NormalizedObjective {
@@ -275,6 +319,7 @@ export function normalizeDefinition(
     dimension,
     initial,
     bounds,
+    precision: def.precision ?? "float64",
     // Bound rather than wrapped, so no frame of this file shows in the user's stack traces.
     evaluate: def.evaluate?.bind(def),
     evaluateBatch: def.evaluateBatch?.bind(def),
@@ -292,7 +337,7 @@ export function normalizeDefinition(
 function normalizeParametric(def: ParametricObjectiveDefinition, defaultName: string): NormalizedObjective {
   const space = def.parameters;
   const dimension = spaceDimension(space);
-  const decode = (x: Float64Array) => decodeParameters(space, x);
+  const decode = (x: Row) => decodeParameters(space, x);
   const { evaluate, evaluateBatch, metrics } = def;
   return {
     name: def.name ?? defaultName,
@@ -300,12 +345,13 @@ function normalizeParametric(def: ParametricObjectiveDefinition, defaultName: st
     dimension,
     initial: encodeParameters(space, initialValues(space)),
     bounds: { lower: new Float64Array(dimension), upper: new Float64Array(dimension).fill(1) },
+    precision: "float64",
     // Later arguments pass through untouched, so evaluate(x, ...) extensions reach the objective.
-    evaluate: evaluate && ((x: Float64Array, ...rest: unknown[]) => (evaluate as (...args: unknown[]) => unknown).call(def, decode(x), ...rest)),
+    evaluate: evaluate && ((x: Row, ...rest: unknown[]) => (evaluate as (...args: unknown[]) => unknown).call(def, decode(x), ...rest)),
     evaluateBatch:
       evaluateBatch &&
-      ((xs: Float64Array[], ...rest: unknown[]) => (evaluateBatch as (...args: unknown[]) => unknown).call(def, xs.map(decode), ...rest)),
-    metrics: metrics && ((theta: Float64Array, context: EvaluationContext) => metrics.call(def, decode(theta), context)),
+      ((xs: Row[], ...rest: unknown[]) => (evaluateBatch as (...args: unknown[]) => unknown).call(def, xs.map(decode), ...rest)),
+    metrics: metrics && ((theta: Row, context: EvaluationContext) => metrics.call(def, decode(theta), context)),
     metricsEvery: def.metricsEvery ?? DEFAULT_METRICS_EVERY,
     setup: def.setup?.bind(def),
     parameters: space,

@@ -21,6 +21,7 @@ import {
   type WorkerMessage,
   type WorkerStartData,
 } from "./protocol";
+import type { ObjectivePrecision } from "./definition";
 import type { ParameterSpace } from "./parameters";
 import type { OnnxProviderPreference } from "./runtime-context";
 import { firstLocationIn, trimToBundle } from "./stack";
@@ -48,6 +49,8 @@ export interface ObjectiveInfo {
   readonly bounds: { readonly lower: Float64Array; readonly upper: Float64Array } | undefined;
   /** Named parameters (parameters.ts); the points are then their normalised coordinates in [0, 1]. */
   readonly parameters: ParameterSpace | undefined;
+  /** The precision the objective declares: its rows' type, and a run's default precision. */
+  readonly precision: ObjectivePrecision;
   /** ONNX provider(s) in use ("cpu", "cuda", or both listed); undefined until the objective loads a model. */
   readonly provider: string | undefined;
   /** Why the provider is not the one asked for, e.g. the CPU fallback of "auto". */
@@ -103,7 +106,7 @@ interface Pending {
 
 interface SharedBatch {
   shared: BatchBuffers;
-  points: Float64Array;
+  points: Float64Array | Float32Array;
   values: Float64Array;
   statuses: Uint8Array;
 }
@@ -189,9 +192,10 @@ export class ObjectiveEvaluator {
   /**
    * Evaluates `rows` points laid out row-major in `points` (rows * dimension
    * numbers) and resolves to their values. Calls made while a batch runs wait
-   * their turn. `iteration` only labels errors and skipped queries.
+   * their turn. `iteration` only labels errors and skipped queries. The
+   * points travel in their own precision; the objective receives its own.
    */
-  evaluateBatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array> {
+  evaluateBatch(points: Float64Array | Float32Array, rows: number, iteration: number): Promise<Float64Array> {
     const run = this.queue.then(() => this.dispatch(points, rows, iteration));
     this.queue = run.catch(() => undefined);
     return run;
@@ -201,7 +205,7 @@ export class ObjectiveEvaluator {
    * The objective's metrics of `theta` (its metrics() with the context of
    * `iteration`), queued like batches. Throws when the objective has none.
    */
-  metrics(theta: Float64Array, iteration: number): Promise<Record<string, number>> {
+  metrics(theta: Float64Array | Float32Array, iteration: number): Promise<Record<string, number>> {
     const run = this.queue.then(() => this.dispatchMetrics(theta, iteration));
     this.queue = run.catch(() => undefined);
     return run;
@@ -244,7 +248,7 @@ export class ObjectiveEvaluator {
     return new Promise<void>((resolve, reject) => this.begin({ phase: "load", reject, loaded: resolve }));
   }
 
-  private dispatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array> {
+  private dispatch(points: Float64Array | Float32Array, rows: number, iteration: number): Promise<Float64Array> {
     this.assertUsable();
     const dimension = this.info.dimension;
     if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`rows must be a non-negative integer, got ${rows}`);
@@ -254,7 +258,7 @@ export class ObjectiveEvaluator {
     this.skipped = [];
     if (rows === 0) return Promise.resolve(new Float64Array(0));
 
-    const newBuffers = this.reserve(rows);
+    const newBuffers = this.reserve(rows, points instanceof Float32Array ? "float32" : "float64");
     const batch = this.batch!;
     batch.points.set(points.length === rows * dimension ? points : points.subarray(0, rows * dimension));
     const seq = ++this.seq;
@@ -273,7 +277,7 @@ export class ObjectiveEvaluator {
     });
   }
 
-  private dispatchMetrics(theta: Float64Array, iteration: number): Promise<Record<string, number>> {
+  private dispatchMetrics(theta: Float64Array | Float32Array, iteration: number): Promise<Record<string, number>> {
     this.assertUsable();
     if (!this.info.hasMetrics) throw new Error(`${this.compiled.file}: the objective defines no metrics()`);
     if (theta.length !== this.info.dimension) throw new RangeError(`theta holds ${theta.length} numbers; the dimension is ${this.info.dimension}`);
@@ -287,20 +291,23 @@ export class ObjectiveEvaluator {
     });
   }
 
-  /** Makes the shared buffers hold `rows` rows; returns new buffers the worker must adopt, if any. */
-  private reserve(rows: number): BatchBuffers | undefined {
-    if (this.batch && this.batch.shared.capacity >= rows) return undefined;
-    const capacity = Math.max(rows, 2 * (this.batch?.shared.capacity ?? 0));
+  /** Makes the shared buffers hold `rows` rows of `precision`; returns new buffers the worker must adopt, if any. */
+  private reserve(rows: number, precision: ObjectivePrecision): BatchBuffers | undefined {
+    const current = this.batch?.shared;
+    if (current && current.capacity >= rows && current.precision === precision) return undefined;
+    const capacity = Math.max(rows, current?.precision === precision ? 2 * current.capacity : 0);
     const dimension = this.info.dimension;
+    const bytes = precision === "float32" ? Float32Array.BYTES_PER_ELEMENT : Float64Array.BYTES_PER_ELEMENT;
     const shared: BatchBuffers = {
       capacity,
-      points: new SharedArrayBuffer(capacity * dimension * Float64Array.BYTES_PER_ELEMENT),
+      precision,
+      points: new SharedArrayBuffer(capacity * dimension * bytes),
       values: new SharedArrayBuffer(capacity * Float64Array.BYTES_PER_ELEMENT),
       statuses: new SharedArrayBuffer(capacity),
     };
     this.batch = {
       shared,
-      points: new Float64Array(shared.points),
+      points: precision === "float32" ? new Float32Array(shared.points) : new Float64Array(shared.points),
       values: new Float64Array(shared.values),
       statuses: new Uint8Array(shared.statuses),
     };

@@ -107,10 +107,15 @@ export class OnnxModel implements RuntimeModel {
     return this.requireSession().run(feeds);
   }
 
-  /** One session.run over a whole batch: `data` holds dims[0] rows laid out row-major. */
-  async runBatch(inputName: string, data: Float32Array, dims: readonly number[]): Promise<OnnxOutputs> {
+  /**
+   * One session.run over a whole batch: `data` holds dims[0] rows laid out
+   * row-major, or is the rows themselves. The rows a float32 objective's
+   * evaluateBatch receives lie back to back in one buffer: passed as they
+   * are, they feed the model without a copy.
+   */
+  async runBatch(inputName: string, data: Float32Array | readonly Float32Array[], dims: readonly number[]): Promise<OnnxOutputs> {
     await this.ready();
-    const tensor = new this.ort!.Tensor("float32", data, dims);
+    const tensor = new this.ort!.Tensor("float32", data instanceof Float32Array ? data : packRows(data), dims);
     return this.requireSession().run({ [inputName]: tensor });
   }
 
@@ -155,6 +160,26 @@ export class OnnxModel implements RuntimeModel {
       return onCpu(`CUDA unavailable (${reason}); running on the CPU`);
     }
   }
+}
+
+/** The rows as one Float32Array: a view when they lie back to back in one buffer, else a copy. */
+export function packRows(rows: readonly Float32Array[]): Float32Array {
+  if (rows.length === 0) return new Float32Array(0);
+  const first = rows[0];
+  let length = 0;
+  let contiguous = true;
+  for (const row of rows) {
+    contiguous &&= row.buffer === first.buffer && row.byteOffset === first.byteOffset + length * Float32Array.BYTES_PER_ELEMENT;
+    length += row.length;
+  }
+  if (contiguous) return new Float32Array(first.buffer, first.byteOffset, length);
+  const packed = new Float32Array(length);
+  let at = 0;
+  for (const row of rows) {
+    packed.set(row, at);
+    at += row.length;
+  }
+  return packed;
 }
 
 /**

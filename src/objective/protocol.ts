@@ -5,6 +5,7 @@
  * the host awaits with Atomics.waitAsync. A message back costs several times
  * more than that on the host's event loop, so only failures are posted.
  */
+import type { ObjectivePrecision } from "./definition";
 import type { ObjectiveFailure } from "./errors";
 import type { ParameterSpace } from "./parameters";
 import type { OnnxProviderPreference } from "./runtime-context";
@@ -36,7 +37,9 @@ export const CONTROL = {
 /** Shared arrays of one capacity (rows); replaced by larger ones when a batch needs more. */
 export interface BatchBuffers {
   capacity: number;
-  /** Float64Array, capacity * dimension, row-major. */
+  /** The element type of `points`: the run's precision. */
+  precision: ObjectivePrecision;
+  /** Float64Array or Float32Array (precision), capacity * dimension, row-major. */
   points: SharedArrayBuffer;
   /** Float64Array, capacity. */
   values: SharedArrayBuffer;
@@ -53,7 +56,7 @@ export type HostMessage =
       buffers?: BatchBuffers;
     }
   /** The objective's metrics of theta; rare, so theta travels in the message. */
-  | { type: "metrics"; seq: number; iteration: number; theta: Float64Array }
+  | { type: "metrics"; seq: number; iteration: number; theta: Float64Array | Float32Array }
   /** The run is over: end by closing the port, so everything the objective printed reaches the host first. */
   | { type: "close" };
 
@@ -65,6 +68,8 @@ export interface ObjectiveInfoMessage {
   bounds: { lower: Float64Array; upper: Float64Array } | undefined;
   /** Named parameters; the points are then their normalised coordinates. */
   parameters: ParameterSpace | undefined;
+  /** The precision the objective declares (its rows' type). */
+  precision: ObjectivePrecision;
   provider: string | undefined;
   providerNote: string | undefined;
   /** Whether the objective defines metrics(), and how often it asks for them. */

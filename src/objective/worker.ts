@@ -41,7 +41,7 @@ const userSources = new Set(start.userSources);
 const models = new Map<string, RuntimeModel>();
 
 let objective: NormalizedObjective;
-let points: Float64Array = new Float64Array(0);
+let points: Float64Array | Float32Array = new Float64Array(0);
 let values: Float64Array = new Float64Array(0);
 let statuses: Uint8Array = new Uint8Array(0);
 let loaded = false;
@@ -173,6 +173,7 @@ async function load(): Promise<void> {
     initial: objective.initial,
     bounds: objective.bounds,
     parameters: objective.parameters,
+    precision: objective.precision,
     ...providerSummary(),
     hasMetrics: objective.metrics !== undefined,
     metricsEvery: objective.metricsEvery,
@@ -181,7 +182,7 @@ async function load(): Promise<void> {
 }
 
 function adoptBuffers(buffers: BatchBuffers): void {
-  points = new Float64Array(buffers.points);
+  points = buffers.precision === "float32" ? new Float32Array(buffers.points) : new Float64Array(buffers.points);
   values = new Float64Array(buffers.values);
   statuses = new Uint8Array(buffers.statuses);
 }
@@ -211,6 +212,28 @@ function record(query: number, value: unknown, returnedBy: string): ObjectiveFai
   return undefined;
 }
 
+/** A copy of `row` in the objective's precision (the objective may keep or modify it). */
+function inObjectivePrecision(row: Float64Array | Float32Array): Float64Array | Float32Array {
+  if (objective.precision === "float32") return row instanceof Float32Array ? row.slice() : Float32Array.from(row);
+  return row instanceof Float64Array ? row.slice() : Float64Array.from(row);
+}
+
+/**
+ * The batch's rows for evaluateBatch. A float32 objective gets consecutive
+ * views of one copy of the batch, so a model can feed them as one tensor
+ * without another copy (OnnxModel.runBatch); a float64 one gets a copy per row.
+ */
+function batchRows(rows: number, dimension: number): (Float64Array | Float32Array)[] {
+  const xs: (Float64Array | Float32Array)[] = new Array(rows);
+  if (objective.precision === "float32") {
+    const whole = inObjectivePrecision(points.subarray(0, rows * dimension));
+    for (let query = 0; query < rows; query++) xs[query] = whole.subarray(query * dimension, (query + 1) * dimension);
+    return xs;
+  }
+  for (let query = 0; query < rows; query++) xs[query] = inObjectivePrecision(points.subarray(query * dimension, (query + 1) * dimension));
+  return xs;
+}
+
 async function evaluateEach(rows: number, dimension: number, context: EvaluationContext): Promise<ObjectiveFailure | undefined> {
   const evaluate = objective.evaluate!;
   for (let query = 0; query < rows; query++) {
@@ -218,7 +241,7 @@ async function evaluateEach(rows: number, dimension: number, context: Evaluation
     let value: unknown;
     try {
       // A copy per query: the objective may keep or modify x.
-      value = evaluate(points.slice(query * dimension, (query + 1) * dimension), context);
+      value = evaluate(inObjectivePrecision(points.subarray(query * dimension, (query + 1) * dimension)), context);
       if (isThenable(value)) value = await value;
     } catch (error) {
       return thrownFailure("evaluate", "evaluate threw", error, query);
@@ -231,8 +254,7 @@ async function evaluateEach(rows: number, dimension: number, context: Evaluation
 
 async function evaluateWhole(rows: number, dimension: number, context: EvaluationContext): Promise<ObjectiveFailure | undefined> {
   control[CONTROL.query] = -1;
-  const xs: Float64Array[] = new Array(rows);
-  for (let query = 0; query < rows; query++) xs[query] = points.slice(query * dimension, (query + 1) * dimension);
+  const xs = batchRows(rows, dimension);
   let result: unknown;
   try {
     result = objective.evaluateBatch!(xs, context);
@@ -272,7 +294,7 @@ async function runMetrics(message: Extract<HostMessage, { type: "metrics" }>): P
   control[CONTROL.query] = -1;
   let result: unknown;
   try {
-    result = objective.metrics!(message.theta, evaluationContext(start.runSeed, message.iteration));
+    result = objective.metrics!(inObjectivePrecision(message.theta), evaluationContext(start.runSeed, message.iteration));
     if (isThenable(result)) result = await result;
   } catch (error) {
     return fail(thrownFailure("evaluate", "metrics threw", error));

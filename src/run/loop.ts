@@ -16,6 +16,8 @@ import {
   restoreOptimizer,
   rowsPerIteration,
   type TellResult,
+  type Vector,
+  zeros,
 } from "../engine";
 import { ObjectiveError } from "../objective/errors";
 import type { BatchEvaluator } from "../objective/batch-evaluator";
@@ -71,7 +73,7 @@ interface LoopParts {
   store: RunStore;
   config: RunConfig;
   evaluator: BatchEvaluator;
-  optimizer: Optimizer;
+  optimizer: Optimizer<Vector>;
   clock: ActiveClock;
   lastMeasured: MeasuredPoint | null;
   resumed: boolean;
@@ -84,7 +86,7 @@ export class RunLoop {
   private readonly store: RunStore;
   private readonly config: RunConfig;
   private readonly evaluator: BatchEvaluator;
-  private readonly optimizer: Optimizer;
+  private readonly optimizer: Optimizer<Vector>;
   private readonly clock: ActiveClock;
   private readonly rowsPerIteration: number;
   /** Iterations between metrics, 0 when the objective has none. */
@@ -102,8 +104,8 @@ export class RunLoop {
   private bestValue: number;
   private lastValue: number;
   private lastMeasured: MeasuredPoint | null;
-  /** Where the point of the iteration in progress is copied before `tell` moves theta. */
-  private measuring: Float64Array;
+  /** Where the point of the iteration in progress is copied before `tell` moves theta (in the run's precision). */
+  private measuring: Vector;
   private traceSinceEvent: TraceLine[] = [];
   private readonly session: { iteration: number; evaluations: number; elapsedMs: number };
   private lastCheckpoint: { iteration: number; at: number };
@@ -122,7 +124,7 @@ export class RunLoop {
     const last = this.optimizer.inspect().last;
     this.bestValue = last?.bestValue ?? Infinity;
     this.lastValue = last?.value ?? NaN;
-    this.measuring = new Float64Array(this.optimizer.dimension);
+    this.measuring = zeros(this.optimizer.config.precision, this.optimizer.dimension);
     this.session = { iteration: this.optimizer.currentIteration, evaluations: this.optimizer.totalEvaluations, elapsedMs: this.clock.elapsedMs };
     this.lastCheckpoint = { iteration: this.optimizer.currentIteration, at: performance.now() };
     const info = this.evaluator.info;
@@ -285,7 +287,7 @@ export class RunLoop {
     // The copied point becomes the last measured one; its previous buffer is reused next iteration.
     const previous = this.lastMeasured?.parameters;
     this.lastMeasured = { iteration: told.iteration, value: told.value, parameters: this.measuring };
-    this.measuring = previous?.length === this.optimizer.dimension ? previous : new Float64Array(this.optimizer.dimension);
+    this.measuring = previous?.length === this.optimizer.dimension ? previous : zeros(this.optimizer.config.precision, this.optimizer.dimension);
     this.bestValue = told.bestValue;
     this.lastValue = told.value;
 
@@ -349,6 +351,7 @@ export class RunLoop {
       finalValue: this.lastValue,
       elapsedMs: this.clock.elapsedMs,
       provider: this.evaluator.info.provider,
+      precision: this.optimizer.config.precision,
       ...(finalMetrics ? { metrics: finalMetrics } : {}),
       ...(error ? { error } : {}),
       finished: new Date().toISOString(),
@@ -392,7 +395,7 @@ export class RunLoop {
   }
 }
 
-function checkpointOf(optimizer: Optimizer, lastMeasured: MeasuredPoint | null, elapsedMs: number): Checkpoint {
+function checkpointOf(optimizer: Optimizer<Vector>, lastMeasured: MeasuredPoint | null, elapsedMs: number): Checkpoint {
   const snapshot = optimizer.snapshot();
   return {
     format: "zoar-checkpoint/1",
@@ -447,9 +450,11 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   try {
     const info = evaluator.info;
     const initial = settings.initialFile ? startingPoint(readInitialParameters(settings.initialFile), info) : info.initial;
-    const base = optimizerEntry(settings.optimizer).config;
-    const effective = info.parameters ? namedParameterOverrides(base, overrides) : overrides;
-    const optimizer = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
+    const entry = optimizerEntry(settings.optimizer);
+    const named = info.parameters ? namedParameterOverrides(entry.config, overrides) : overrides;
+    // The objective's precision is the run's default; CMA-ES keeps float64 whatever the objective computes in.
+    const effective = named.precision === undefined && !entry.cma ? { ...named, precision: info.precision } : named;
+    const optimizer: Optimizer<Vector> = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
     const config: RunConfig = {
       format: "zoar-run/1",
       id: path.basename(runDir),
@@ -509,7 +514,7 @@ export async function resumeRun(runDir: string, options: ResumeOptions = {}): Pr
     if (JSON.stringify(evaluator.info.parameters ?? null) !== JSON.stringify(config.objective.parameters ?? null)) {
       throw new RunStoreError(`the objective's parameters changed since the run was made (${describeSpace(config.objective.parameters)} then, ${describeSpace(evaluator.info.parameters)} now)`);
     }
-    const optimizer = restoreOptimizer(checkpoint.snapshot);
+    const optimizer: Optimizer<Vector> = restoreOptimizer(checkpoint.snapshot);
     if (options.stop) store.writeConfig(config);
     if (fallback) store.dropUnreadableCheckpoint();
     store.removeResult();

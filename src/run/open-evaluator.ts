@@ -11,7 +11,25 @@ export interface EvaluatorChoice extends ObjectiveEvaluatorOptions {
   runId: string;
 }
 
-export function openEvaluator(file: string, choice: EvaluatorChoice): Promise<BatchEvaluator> {
+export async function openEvaluator(file: string, choice: EvaluatorChoice): Promise<BatchEvaluator> {
   const { queue, runId, ...options } = choice;
-  return queue ? QueueEvaluator.open(file, { ...options, queue, runId }) : ObjectiveEvaluator.open(file, options);
+  return queue ? float64Points(await QueueEvaluator.open(file, { ...options, queue, runId })) : ObjectiveEvaluator.open(file, options);
+}
+
+/**
+ * Queue workers read points as float64: the rows of a float32 run are
+ * widened (exactly) on their way there.
+ */
+function float64Points(evaluator: BatchEvaluator): BatchEvaluator {
+  const widen = (x: Float64Array | Float32Array) => (x instanceof Float32Array ? Float64Array.from(x) : x);
+  return {
+    get info() {
+      return evaluator.info;
+    },
+    evaluateBatch: (points, rows, iteration) => evaluator.evaluateBatch(widen(points), rows, iteration),
+    metrics: (theta, iteration) => evaluator.metrics(widen(theta), iteration),
+    close: () => evaluator.close(),
+    ...(evaluator.status ? { status: () => evaluator.status!() } : {}),
+    ...(evaluator.onStatusChange ? { onStatusChange: (listener: () => void) => evaluator.onStatusChange!(listener) } : {}),
+  };
 }

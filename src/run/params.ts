@@ -16,12 +16,13 @@
  * replaced unless forced.
  *
  * Above LARGE_PARAMETERS numbers (a fine-tuned model's weights) the vectors
- * go to a binary `<objective>.params.safetensors` beside the JSON, as float64
- * tensors "best" and "final"; the JSON then names that file in `tensors` and
- * leaves `parameters` out.
+ * go to a binary `<objective>.params.safetensors` beside the JSON, as tensors
+ * "best" and "final" in the run's precision (F64, or F32 for a float32 run);
+ * the JSON then names that file in `tensors` and leaves `parameters` out.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Vector } from "../engine";
 import { decodeParameters, type JsonParameterValues, type ParameterSpace, toJsonValues } from "../objective/parameters";
 import { toJsonText, writeFileAtomic } from "./files";
 import { readSafetensors, writeSafetensors } from "./safetensors";
@@ -75,9 +76,10 @@ export interface RunParameters {
   name: string;
   optimizer: string;
   value: number;
-  parameters: Float64Array;
+  /** In the run's precision. */
+  parameters: Vector;
   iteration: number;
-  final: { value: number; parameters: Float64Array; iteration: number };
+  final: { value: number; parameters: Vector; iteration: number };
   /** The objective's named parameters, when it declares them (`parameters` are then normalised coordinates). */
   space?: ParameterSpace;
 }
@@ -189,11 +191,13 @@ export function readSavedParameters(file: string): SavedParameters {
   const saved = JSON.parse(fs.readFileSync(file, "utf8")) as ParamsFileContent;
   if (saved.tensors !== undefined) {
     const { tensors } = readSafetensors(path.resolve(path.dirname(file), saved.tensors));
-    for (const name of ["best", "final"]) {
-      if (!(tensors[name]?.data instanceof Float64Array)) throw new Error(`${saved.tensors}: no float64 tensor "${name}"`);
-    }
-    saved.parameters = Array.from(tensors.best.data as Float64Array);
-    saved.final.parameters = Array.from(tensors.final.data as Float64Array);
+    const vectors = ["best", "final"].map((name) => {
+      const data = tensors[name]?.data;
+      if (!(data instanceof Float64Array || data instanceof Float32Array)) throw new Error(`${saved.tensors}: no float64 or float32 tensor "${name}"`);
+      return data;
+    });
+    saved.parameters = Array.from(vectors[0]);
+    saved.final.parameters = Array.from(vectors[1]);
   }
   return saved as SavedParameters;
 }

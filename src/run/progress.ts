@@ -63,7 +63,7 @@ export class ProgressThrottle {
   }
 }
 
-function norm(values: Float64Array): number {
+function norm(values: Float64Array | Float32Array): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
   return Math.sqrt(sum);

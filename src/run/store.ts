@@ -19,7 +19,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { EngineSnapshot } from "../engine";
+import type { EngineSnapshot, Vector } from "../engine";
 import { CheckpointFormatError, parseExact, stringifyExact } from "./checkpoint";
 import { numberOrNaN, readJsonFile, toJsonText, writeFileAtomic } from "./files";
 import { readTrace, readTraceTail, type TraceBatching, TraceWriter, truncateTrace } from "./trace";
@@ -50,7 +50,8 @@ export interface Checkpoint {
   best: MeasuredPoint;
   /** The last iterate whose value was logged, or null before the first iteration. */
   lastMeasured: MeasuredPoint | null;
-  snapshot: EngineSnapshot;
+  /** The optimizer's state, its vectors in the run's precision. */
+  snapshot: EngineSnapshot<Vector>;
 }
 
 export class RunStoreError extends Error {
@@ -319,6 +320,7 @@ function resultFromJson(raw: Record<string, unknown>): RunResult {
     finalValue: numberOrNaN(raw.finalValue),
     elapsedMs: numberOrNaN(raw.elapsedMs),
     provider: (raw.provider as string | null) ?? undefined,
+    ...(raw.precision === "float64" || raw.precision === "float32" ? { precision: raw.precision } : {}),
     ...(typeof raw.metrics === "object" && raw.metrics !== null
       ? { metrics: Object.fromEntries(Object.entries(raw.metrics).map(([name, value]) => [name, numberOrNaN(value)])) }
       : {}),

@@ -1,7 +1,7 @@
 // The plain-data records of a run: what it was asked to do, what it writes per
 // iteration, what it reports while running and what it ends with. Shared by
 // the loop, the store, the worker messages and the command line.
-import type { BufferEntry, OptimizerConfig, SearchInspection, TellResult } from "../engine";
+import type { BufferEntry, OptimizerConfig, Precision, SearchInspection, TellResult, Vector } from "../engine";
 import type { EvaluatorStatus } from "../objective/batch-evaluator";
 import type { ParameterSpace } from "../objective/parameters";
 import type { NonFinitePolicy } from "../objective/protocol";
@@ -141,6 +141,8 @@ export interface RunResult {
   elapsedMs: number;
   /** ONNX provider the objective ran on, when it loaded a model. */
   provider: string | undefined;
+  /** What the run kept its parameters and moments in (config.json's config.precision); absent when it ended before it started. */
+  precision?: Precision;
   /** The objective's metrics of the final parameters, when it defines metrics(). */
   metrics?: Record<string, number>;
   error?: RunErrorRecord;
@@ -170,7 +172,8 @@ export function failedRunResult(error: RunErrorRecord, fields: Partial<RunResult
 export interface MeasuredPoint {
   iteration: number;
   value: number;
-  parameters: Float64Array;
+  /** In the run's precision. */
+  parameters: Vector;
 }
 
 /** What a dashboard shows of the optimizer, without the d-sized vectors. */

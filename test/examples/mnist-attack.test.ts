@@ -35,7 +35,7 @@ function digitOfClass(label: number): BundledDigit {
 }
 
 /** The adversarial images of `rows` points, computed here from the protocol, not by the objective. */
-function adversarialImages(digit: BundledDigit, points: Float64Array, rows: number): Float32Array {
+function adversarialImages(digit: BundledDigit, points: Float64Array | Float32Array, rows: number): Float32Array {
   const images = new Float32Array(rows * PIXELS);
   for (let row = 0; row < rows; row++) {
     for (let i = 0; i < PIXELS; i++) {

@@ -38,14 +38,15 @@ export async function waitFor(test: () => boolean, timeoutMs = 10_000, what = "c
   }
 }
 
-/** Byte-level equality of two Float64Arrays, with the first differing index in the message. */
-export function sameBits(a: Float64Array, b: Float64Array): { equal: boolean; message: string } {
+/** Byte-level equality of two float arrays (of one type), with the first differing index in the message. */
+export function sameBits(a: Float64Array | Float32Array, b: Float64Array | Float32Array): { equal: boolean; message: string } {
   if (a.length !== b.length) return { equal: false, message: `lengths ${a.length} and ${b.length}` };
+  if (a.constructor !== b.constructor) return { equal: false, message: `a ${a.constructor.name} and a ${b.constructor.name}` };
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   for (let i = 0; i < x.length; i++) {
     if (x[i] !== y[i]) {
-      const index = Math.floor(i / 8);
+      const index = Math.floor(i / a.BYTES_PER_ELEMENT);
       return { equal: false, message: `coordinate ${index}: ${a[index]} vs ${b[index]}` };
     }
   }

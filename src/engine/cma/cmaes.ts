@@ -94,6 +94,7 @@ export class CmaEsOptimizer {
         throw new ConfigError(key, `does not apply to ${this.name} (it takes queries = population, mu = initial step size, lr = mean learning rate, measureCenter)`);
       }
     }
+    if (c.precision !== "float64") throw new ConfigError("precision", `${this.name} keeps its state in float64 only (got ${JSON.stringify(c.precision)})`);
     if (c.queries < 2) throw new ConfigError("queries", `the population of ${this.name} must be at least 2 (got ${c.queries})`);
     if (c.lr > 1) throw new ConfigError("lr", `the mean learning rate of ${this.name} must be in (0, 1] (got ${c.lr})`);
     const initial = options.initial;
@@ -139,7 +140,7 @@ export class CmaEsOptimizer {
   }
 
   /** The generation's samples (and f(m) first with measureCenter); the same batch until `tell`. */
-  ask(): AskBatch {
+  ask(): AskBatch<Float64Array> {
     const d = this.dimension;
     if (this.askedIteration !== this.iteration) {
       const { mean, points, z, axes } = this;
@@ -363,7 +364,7 @@ export class CmaEsOptimizer {
     };
   }
 
-  inspect(): Inspection {
+  inspect(): Inspection<Float64Array> {
     const d = this.dimension;
     const diagonal = new Float64Array(d);
     for (let i = 0; i < d; i++) diagonal[i] = this.variant === "full" ? this.covariance[i * d + i] : this.covariance[i];

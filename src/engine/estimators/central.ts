@@ -2,6 +2,7 @@
 //   g = 1/(2 K mu) * sum_k (f(theta + mu z_k) - f(theta - mu z_k)) z_k.
 // As a buffer, each pair is two queries with directions +z and -z; their mean
 // is the baseline, which cancels exactly.
+import type { Vector } from "../precision";
 import { addWeightedDirections } from "../vector";
 import { type BatchRecord, copyRecord, recordBatch } from "./record";
 import type { BufferEntry, DirectionCombination, GradientEstimator, QueryBatch } from "./types";
@@ -14,7 +15,7 @@ export class CentralEstimator implements GradientEstimator {
   /** scale = factor / (2 K mu): weight of each query's advantage. */
   constructor(private readonly scale: number) {}
 
-  estimate(batch: QueryBatch, g: Float64Array): number {
+  estimate(batch: QueryBatch, g: Vector): number {
     const { values } = batch;
     const pairs = batch.seeds.length;
     if (this.differences.length !== pairs) this.differences = new Float64Array(pairs);

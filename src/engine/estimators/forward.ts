@@ -1,6 +1,7 @@
 // Single-iteration forward-difference estimators:
 //   vanilla: g = 1/(K mu) * sum_k (y_k - f(theta)) u_k
 //   average: g = 1/(K mu) * sum_k (y_k - mean(y)) u_k   (ZoAR-0; REINFORCE with mean baseline)
+import type { Vector } from "../precision";
 import { addWeightedDirections, mean } from "../vector";
 import { type BatchRecord, copyRecord, recordBatch } from "./record";
 import type { BufferEntry, DirectionCombination, GradientEstimator, QueryBatch } from "./types";
@@ -16,7 +17,7 @@ export class ForwardEstimator implements GradientEstimator {
     private readonly scale: number,
   ) {}
 
-  estimate(batch: QueryBatch, g: Float64Array): number {
+  estimate(batch: QueryBatch, g: Vector): number {
     const { values } = batch;
     const baseline = this.baselineKind === "center" ? batch.center : mean(values);
     if (this.advantages.length !== values.length) this.advantages = new Float64Array(values.length);

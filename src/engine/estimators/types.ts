@@ -1,3 +1,5 @@
+import type { Vector } from "../precision";
+
 /** One iteration's queries as an estimator sees them. */
 export interface QueryBatch {
   iteration: number;
@@ -9,10 +11,10 @@ export interface QueryBatch {
    * perturbation actually applied, u = (x - theta) / mu, recovered from the
    * points, so no copy of the directions is kept.
    */
-  points: Float64Array;
+  points: Vector;
   firstRow: number;
   stride: number;
-  theta: Float64Array;
+  theta: Vector;
   inverseMu: number;
   /** Value of each direction query in query order (for `central`: +z0, -z0, +z1, -z1, ...). */
   values: Float64Array;
@@ -46,7 +48,7 @@ export type EstimatorState = Record<string, unknown>;
 
 export interface GradientEstimator {
   /** Write the estimate into g and return the baseline used (NaN when there is none). */
-  estimate(batch: QueryBatch, g: Float64Array): number;
+  estimate(batch: QueryBatch, g: Vector): number;
   /** The queries behind the last estimate, oldest first. */
   entries(currentIteration: number): BufferEntry[];
   /**
@@ -62,4 +64,4 @@ export interface GradientEstimator {
  * Regenerates direction `seed` into out[offset .. offset + d), or, given
  * `shift`, writes the query point shift + scale * u there instead.
  */
-export type DirectionSource = (seed: number, out: Float64Array, offset: number, shift?: Float64Array, scale?: number) => void;
+export type DirectionSource = (seed: number, out: Vector, offset: number, shift?: Vector, scale?: number) => void;

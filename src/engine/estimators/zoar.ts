@@ -20,6 +20,7 @@
 // the sums). With N = 0 the arithmetic is the average-baseline estimator's,
 // bit for bit.
 import type { SamplerKind } from "../config";
+import { type Precision, type Vector, vectorFrom, zeros } from "../precision";
 import { TILE, TiledDirections } from "../tiles";
 import { addWeightedDirections } from "../vector";
 import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
@@ -32,8 +33,8 @@ interface Block {
   /** Mean of this iteration's values (c_s). */
   center: number;
   /** A_s and B_s; null with seed storage. */
-  weighted: Float64Array | null;
-  plain: Float64Array | null;
+  weighted: Vector | null;
+  plain: Vector | null;
 }
 
 /** Iterations between exact recomputations of the window sums, for a window of W iterations. */
@@ -46,8 +47,8 @@ export class ZoarEstimator implements GradientEstimator {
   private baseline = NaN;
   private scale = NaN;
   /** Y and B above (empty when N = 0), and the anchor r of Y. */
-  private readonly sumY: Float64Array;
-  private readonly sumB: Float64Array;
+  private readonly sumY: Vector;
+  private readonly sumB: Vector;
   private anchor = 0;
   /** Iterations left before the next exact recomputation (0: the next one is exact). */
   private untilExact = 0;
@@ -68,15 +69,17 @@ export class ZoarEstimator implements GradientEstimator {
     private readonly storeVectors: boolean,
     private readonly dimension: number,
     sampler: SamplerKind,
+    /** Of the window sums and the stored A_s, B_s. */
+    private readonly precision: Precision,
   ) {
     const sums = histories > 0 ? dimension : 0;
-    this.sumY = new Float64Array(sums);
-    this.sumB = new Float64Array(sums);
+    this.sumY = zeros(precision, sums);
+    this.sumB = zeros(precision, sums);
     this.recomputeEvery = recomputePeriod(histories + 1);
     this.tiles = new TiledDirections(sampler, dimension);
   }
 
-  estimate(batch: QueryBatch, g: Float64Array): number {
+  estimate(batch: QueryBatch, g: Vector): number {
     const { values } = batch;
     const k = values.length;
     let sum = 0;
@@ -109,8 +112,8 @@ export class ZoarEstimator implements GradientEstimator {
       return baseline;
     }
     if (this.storeVectors) {
-      block.weighted = evicted?.weighted ?? new Float64Array(this.dimension);
-      block.plain = evicted?.plain ?? new Float64Array(this.dimension);
+      block.weighted = evicted?.weighted ?? zeros(this.precision, this.dimension);
+      block.plain = evicted?.plain ?? zeros(this.precision, this.dimension);
     }
     if (this.untilExact <= 0) {
       // From scratch: the held iterations oldest first, then the newest in the pass below.
@@ -131,7 +134,7 @@ export class ZoarEstimator implements GradientEstimator {
    * The one pass of an iteration: move the anchor to the newest mean, remove
    * `evicted`, add the newest block (from its query rows) and write g.
    */
-  private advance(batch: QueryBatch, block: Block, evicted: Block | null, g: Float64Array): void {
+  private advance(batch: QueryBatch, block: Block, evicted: Block | null, g: Vector): void {
     const d = this.dimension;
     const { points, theta, inverseMu } = batch;
     const k = block.values.length;
@@ -294,8 +297,8 @@ export class ZoarEstimator implements GradientEstimator {
       ...b,
       seeds: Uint32Array.from(b.seeds),
       values: Float64Array.from(b.values),
-      weighted: b.weighted ? Float64Array.from(b.weighted) : null,
-      plain: b.plain ? Float64Array.from(b.plain) : null,
+      weighted: b.weighted ? vectorFrom(this.precision, b.weighted) : null,
+      plain: b.plain ? vectorFrom(this.precision, b.plain) : null,
     }));
     const sumY = state.sumY as ArrayLike<number> | undefined;
     const sumB = state.sumB as ArrayLike<number> | undefined;
