@@ -14,15 +14,25 @@ const { values: args } = parseArgs({
     overrides: { type: "string", default: "{}" },
     seconds: { type: "string", default: "1" },
     chunks: { type: "string", default: "5" },
+    "warm-precision": { type: "string" },
   },
 });
 
 const d = Number(args.dimension);
 const overrides = { ...JSON.parse(args.overrides), ...(args.histories ? { histories: Number(args.histories) } : {}) };
+const f = syntheticFunction(args.function);
+if (args["warm-precision"]) {
+  // The same case in another precision first, until the kernels are optimized for its array type too.
+  const other = createOptimizer(args.optimizer, { ...overrides, precision: args["warm-precision"] as "float32" }, { initial: standardNormalStart(d, 2), seed: 2 });
+  const started = performance.now();
+  for (let t = 0; t < 10 || performance.now() - started < 1000; t++) {
+    const batch = other.ask();
+    other.tell(evaluateRows(f, batch.points, batch.rows, d, new Float64Array(batch.rows)));
+  }
+}
 const optimizer = createOptimizer(args.optimizer, overrides, { initial: standardNormalStart(d, 1), seed: 1 });
 // The starting point is garbage once copied: do not count it in the peak (run with --expose-gc).
 (globalThis as { gc?: () => void }).gc?.();
-const f = syntheticFunction(args.function);
 let values = new Float64Array(0);
 let peakRss = process.memoryUsage.rss();
 const chunkMs: number[] = [];

@@ -4,7 +4,8 @@
 // with N = 15 against N = 5 at d = 10^6, zoar-pairs' peak memory at
 // d = 10^7, and the normal generator's throughput. Every case runs in its own
 // process (its memory figure is its own), baseline and current alternating,
-// each the median of 5 chunks of about 1 s. Writes bench/results/engine-scale.json.
+// each the median of 5 chunks of about 1 s. Writes bench/results/engine-scale.json
+// (or --out <name> there).
 //   mkdir /tmp/zoar-baseline && git archive <commit> src/engine | tar -x -C /tmp/zoar-baseline
 //   flock /tmp/zoar-heavy.lock npx tsx bench/engine-scale.ts --baseline /tmp/zoar-baseline [--cases levy-1e4,...] [--rounds 3]
 import { execFileSync } from "node:child_process";
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     cases: { type: "string" },
     rounds: { type: "string", default: "1" },
     note: { type: "string", default: "" },
+    out: { type: "string", default: "engine-scale.json" },
   },
 });
 
@@ -34,8 +36,10 @@ interface Case {
   /** Seconds per chunk (fewer, longer iterations at large d). */
   seconds?: number;
   chunks?: number;
-  /** Skip the baseline (its figure is quoted from the issue instead: too slow or too big to repeat). */
+  /** Skip the baseline (its figure is quoted from the issue instead: too slow or too big to repeat; or a setting it lacks). */
   currentOnly?: boolean;
+  /** Run this precision first in the same process, so the kernels have seen both array types when the case is measured. */
+  warmPrecision?: "float32";
 }
 
 const CASES: Case[] = [
@@ -46,6 +50,13 @@ const CASES: Case[] = [
   { name: "zoar-1e6-N15", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 15, seconds: 2 },
   { name: "zoar-1e6-N5-seeds", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 5, overrides: { bufferStorage: "seeds" }, seconds: 2 },
   { name: "zoar-pairs-1e7-N15", optimizer: "zoar-pairs", function: "quadratic", dimension: 1e7, seconds: 3, chunks: 3 },
+  // precision: "float32" (the baseline engine has none).
+  { name: "zoar-pairs-1e7-N15-float32", optimizer: "zoar-pairs", function: "quadratic", dimension: 1e7, overrides: { precision: "float32" }, seconds: 3, chunks: 3, currentOnly: true },
+  { name: "quadratic-1e6-float32", optimizer: "zoar", function: "quadratic", dimension: 1e6, overrides: { precision: "float32" }, seconds: 2, currentOnly: true },
+  { name: "levy-1e4-float32", optimizer: "zoar", function: "levy", dimension: 1e4, overrides: { precision: "float32" }, currentOnly: true },
+  // float64 measured after the same process ran float32: the kernels have seen both array types.
+  { name: "quadratic-1e6-after-float32", optimizer: "zoar", function: "quadratic", dimension: 1e6, warmPrecision: "float32", seconds: 2, currentOnly: true },
+  { name: "levy-1e4-after-float32", optimizer: "zoar", function: "levy", dimension: 1e4, warmPrecision: "float32", currentOnly: true },
 ];
 
 interface Measurement {
@@ -76,6 +87,7 @@ builds.push({ label: "current", file: bundle(resolve(__dirname, ".."), "engine-s
 function run(file: string, c: Case): Measurement {
   const flags = ["--optimizer", c.optimizer, "--function", c.function, "--dimension", String(c.dimension), "--overrides", JSON.stringify(c.overrides ?? {})];
   if (c.histories !== undefined) flags.push("--histories", String(c.histories));
+  if (c.warmPrecision) flags.push("--warm-precision", c.warmPrecision);
   flags.push("--seconds", String(c.seconds ?? 1), "--chunks", String(c.chunks ?? 5));
   const output = execFileSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", file, ...flags], { encoding: "utf8", maxBuffer: 1 << 20 });
   return JSON.parse(output) as Measurement;
@@ -120,6 +132,6 @@ const summary = Object.fromEntries(
   ]),
 );
 writeFileSync(
-  join(__dirname, "results", "engine-scale.json"),
+  join(__dirname, "results", args.out!),
   JSON.stringify({ machine: machine(), date: new Date().toISOString(), note: args.note, normalsPerSecond, cases: CASES.filter((c) => selected.includes(c)), results: summary }, null, 2) + "\n",
 );
