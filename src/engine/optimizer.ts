@@ -144,6 +144,9 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
     const c = this.config;
     const precision = c.precision;
     this.theta = vectorFrom(precision, initial) as V;
+    for (let i = 0; i < d; i++) {
+      if (!Number.isFinite(this.theta[i])) throw new ConfigError("initial", `coordinate ${i} is ${initial[i]}, beyond the range of ${precision}`);
+    }
     this.bounds = options.bounds ? checkBounds(options.bounds, d) : null;
     project(this.theta, this.bounds);
 

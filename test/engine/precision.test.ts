@@ -62,10 +62,11 @@ describe("precision float32", () => {
     assert.ok(double.parameters instanceof Float64Array && double.ask().points instanceof Float64Array);
   });
 
-  it("rounds the initial point once, to nearest", () => {
+  it("rounds the initial point once, to nearest, and refuses one beyond the float32 range", () => {
     const initial = [0.1, 1 / 3, -2.000000001, 1e-40];
     const optimizer = createOptimizer("zoar", { precision: "float32" }, { initial, seed: 0 });
     assert.deepEqual(Array.from(optimizer.parameters), Array.from(Float32Array.from(initial)));
+    assert.throws(() => createOptimizer("zoar", { precision: "float32" }, { initial: [0, 1e39], seed: 0 }), /initial: coordinate 1 is 1e\+39, beyond the range of float32/);
   });
 
   it("writes query rows theta + mu u rounded once from the float64 draw", () => {
