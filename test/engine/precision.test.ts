@@ -87,6 +87,15 @@ describe("precision float32", () => {
     }
   });
 
+  it("ZoAR with N = 0 is bit-identical to ZoAR-0 under float32 too", () => {
+    for (const bufferStorage of ["vectors", "seeds"] as const) {
+      const zoar = createOptimizer("zoar", { precision: "float32", histories: 0, bufferStorage }, { initial: gaussianStart(d, 3), seed: 5 });
+      const average = createOptimizer("zoar-0", { precision: "float32" }, { initial: gaussianStart(d, 3), seed: 5 });
+      assert.deepEqual(runOn(zoar, "rosenbrock", 60), runOn(average, "rosenbrock", 60), bufferStorage);
+      assert.ok(bytes(zoar.parameters).equals(bytes(average.parameters)), bufferStorage);
+    }
+  });
+
   for (const name of zerothOrder) {
     describe(name, () => {
       it("is deterministic under float32: same seed, same trajectory bit for bit", () => {
