@@ -20,8 +20,12 @@ import { broadcast, norm2, squaredDistance } from "./vector";
 /**
  * Above this many stored numbers (2(N+1)d for the ZoAR buffer, (N+1)d for a
  * window of estimates), a window keeps seeds and regenerates directions.
+ * Stored vectors save drawing the oldest iteration's K directions again, but
+ * their memory grows with N: "auto" stores while the window stays small
+ * (32 MB in float64), so from d = 10^6 on, memory is O(d) and the cost of an
+ * iteration is the same for every N.
  */
-const VECTOR_STORAGE_LIMIT = 1 << 24;
+const VECTOR_STORAGE_LIMIT = 1 << 22;
 
 export interface OptimizerOptions {
   initial: ArrayLike<number>;
