@@ -11,6 +11,7 @@ import { ForwardEstimator } from "./estimators/forward";
 import type { BufferEntry, EstimatorState, GradientEstimator } from "./estimators/types";
 import { ZoarEstimator } from "./estimators/zoar";
 import { EstimateHistory, type HistoryState } from "./history";
+import { type DrawingThreads, type QueryRows, drawQueryRows, drawingThreadsFor } from "./parallel";
 import { type Box, project } from "./projection";
 import { directionSeed } from "./random";
 import { makeDirectionSource } from "./samplers";
@@ -113,6 +114,8 @@ export class ZerothOrderOptimizer {
   private readonly estimator: GradientEstimator;
   private readonly history: EstimateHistory;
   private readonly regenerate: ReturnType<typeof makeDirectionSource>;
+  /** The helper thread that draws half of the query rows, or null (parallel.ts). */
+  private readonly threads: DrawingThreads | null;
   private best: { value: number; iteration: number; point: Float64Array };
   private last: TellResult | null = null;
 
@@ -140,7 +143,11 @@ export class ZerothOrderOptimizer {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError("seed", `must be an integer in [0, 2^32) (got ${seed})`);
     this.dimension = d;
     this.seed = seed;
-    this.theta = Float64Array.from(initial);
+    this.threads = drawingThreadsFor(d);
+    // The helper thread reads theta and writes query rows: both live on shared memory then.
+    const allocate = (length: number) => this.threads?.sharedArray(length) ?? new Float64Array(length);
+    this.theta = allocate(d);
+    this.theta.set(initial);
     this.bounds = options.bounds ? checkBounds(options.bounds, d) : null;
     project(this.theta, this.bounds);
 
@@ -154,7 +161,7 @@ export class ZerothOrderOptimizer {
     this.rows = directionQueries(c) + (withCenter ? 1 : 0);
     this.centerRow = withCenter ? 0 : -1;
     this.seeds = new Uint32Array(c.queries);
-    this.points = new Float64Array(this.rows * d);
+    this.points = allocate(this.rows * d);
     this.directionValues = new Float64Array(directionQueries(c));
     this.gradient = new Float64Array(d);
     this.previousTheta = this.bounds ? new Float64Array(d) : null;
@@ -167,26 +174,28 @@ export class ZerothOrderOptimizer {
     const c = this.config;
     if (this.askedIteration !== this.iteration) {
       const { theta, points } = this;
-      let row = 0;
-      if (this.centerRow >= 0) points.set(theta, d * row++);
-      const mu = c.mu;
-      const antithetic = c.estimator === "central";
-      for (let k = 0; k < c.queries; k++) {
-        this.seeds[k] = directionSeed(this.seed, this.iteration, k);
-        const plus = row++ * d;
-        if (!antithetic) {
-          // The query point is written in the pass that draws its direction.
-          this.regenerate(this.seeds[k], points, plus, theta, mu);
-          continue;
-        }
-        // The direction is drawn into the minus row, then both rows are written in place.
-        const minus = row++ * d;
-        this.regenerate(this.seeds[k], points, minus);
-        for (let i = 0; i < d; i++) {
-          const z = points[minus + i];
-          points[plus + i] = theta[i] + mu * z;
-          points[minus + i] = theta[i] - mu * z;
-        }
+      if (this.centerRow >= 0) points.set(theta, 0);
+      for (let k = 0; k < c.queries; k++) this.seeds[k] = directionSeed(this.seed, this.iteration, k);
+      const rows: QueryRows = {
+        sampler: c.sampler,
+        dimension: d,
+        points,
+        theta,
+        mu: c.mu,
+        antithetic: c.estimator === "central",
+        firstRow: this.centerRow >= 0 ? 1 : 0,
+        seeds: this.seeds,
+        from: 0,
+        to: c.queries,
+      };
+      if (this.threads !== null && c.queries > 1) {
+        // The later half of the directions on the helper, the first half here.
+        const half = c.queries >> 1;
+        this.threads.start({ ...rows, from: half });
+        drawQueryRows(this.regenerate, { ...rows, to: half });
+        this.threads.finish();
+      } else {
+        drawQueryRows(this.regenerate, rows);
       }
       this.askedIteration = this.iteration;
     }
