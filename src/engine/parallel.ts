@@ -35,11 +35,29 @@ export interface QueryRows {
   to: number;
 }
 
+/**
+ * Gaussian directions regenerated a tile at a time (tiles.ts), drawn on the
+ * helper into a ring of `slots` tiles: tile t of stream s goes to
+ * ring[((t % slots) * seeds.length + s) * tile ..]. progress[0] counts the
+ * tiles written, progress[1] the tiles the caller has read; the helper waits
+ * while the ring is full.
+ */
+export interface DirectionTiles {
+  dimension: number;
+  seeds: Uint32Array;
+  tile: number;
+  slots: number;
+  ring: Float64Array;
+  progress: Int32Array;
+}
+
 export interface DrawingThreads {
   /** A zero-filled array the helper thread can write (on a SharedArrayBuffer). */
   sharedArray(length: number): Float64Array;
   /** Start drawing `rows` on the helper thread; its arrays come from sharedArray. */
   start(rows: QueryRows): void;
+  /** Start drawing `tiles` on the helper thread (ring from sharedArray, progress on shared memory); the caller reads every tile. */
+  startTiles(tiles: DirectionTiles): void;
   /** Block until the started rows are drawn; throws what the helper threw. */
   finish(): void;
 }

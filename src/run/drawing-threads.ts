@@ -5,7 +5,7 @@
 // written its rows: ask() stays synchronous and no message waits for the
 // event loop.
 import { Worker } from "node:worker_threads";
-import { type DrawingThreads, type QueryRows, useDrawingThreads } from "../engine";
+import { type DirectionTiles, type DrawingThreads, type QueryRows, useDrawingThreads } from "../engine";
 import { findWorkerEntry, workerExecArgv } from "../objective/workerEntry";
 
 /** Without a word from the helper for this long, it is taken for dead (a job is at most a few hundred ms). */
@@ -18,18 +18,25 @@ const FAILED = 1;
 const MESSAGE_LENGTH = 2;
 
 export class WorkerDrawingThreads implements DrawingThreads {
-  private readonly worker: Worker;
+  /** Started with the first shared array: only optimizers large enough to use it ask for one. */
+  private worker: Worker | null = null;
   private readonly control = new Int32Array(new SharedArrayBuffer(3 * 4));
   private readonly error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   private started = 0;
 
-  constructor(workerScript = findWorkerEntry(__dirname, ["drawing-worker.js", "drawing-worker.ts"], "drawing thread")) {
-    this.worker = new Worker(workerScript, { workerData: { control: this.control, error: this.error }, execArgv: workerExecArgv(workerScript) });
-    // An idle helper does not keep the process alive.
-    this.worker.unref();
+  constructor(private readonly workerScript = findWorkerEntry(__dirname, ["drawing-worker.js", "drawing-worker.ts"], "drawing thread")) {}
+
+  /** Jobs handed to the helper so far (query rows and tile rings). */
+  get jobsStarted(): number {
+    return this.started;
   }
 
   sharedArray(length: number): Float64Array {
+    if (this.worker === null) {
+      this.worker = new Worker(this.workerScript, { workerData: { control: this.control, error: this.error }, execArgv: workerExecArgv(this.workerScript) });
+      // An idle helper does not keep the process alive.
+      this.worker.unref();
+    }
     return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
   }
 
@@ -38,7 +45,15 @@ export class WorkerDrawingThreads implements DrawingThreads {
       throw new Error("drawing thread: points and theta must come from sharedArray()");
     }
     this.started++;
-    this.worker.postMessage({ job: this.started, rows });
+    this.worker!.postMessage({ job: this.started, rows });
+  }
+
+  startTiles(tiles: DirectionTiles): void {
+    if (!(tiles.ring.buffer instanceof SharedArrayBuffer) || !(tiles.progress.buffer instanceof SharedArrayBuffer)) {
+      throw new Error("drawing thread: the ring and its progress must be on shared memory");
+    }
+    this.started++;
+    this.worker!.postMessage({ job: this.started, tiles });
   }
 
   finish(): void {
@@ -60,17 +75,25 @@ export class WorkerDrawingThreads implements DrawingThreads {
   }
 
   /** End the helper thread. */
-  close(): Promise<number> {
-    return this.worker.terminate();
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = null;
   }
 }
 
 /**
  * Install a helper thread for the optimizers created from now on (those of
- * d >= PARALLEL_MIN_DIMENSION use it); returns a function that removes it.
+ * d >= PARALLEL_MIN_DIMENSION use it; the thread starts with the first of
+ * them); returns a function that removes it. Where the helper's entry cannot
+ * be found, optimizers keep to one thread, as before.
  */
 export function installDrawingThreads(workerScript?: string): () => Promise<void> {
-  const threads = new WorkerDrawingThreads(workerScript);
+  let threads: WorkerDrawingThreads;
+  try {
+    threads = new WorkerDrawingThreads(workerScript);
+  } catch {
+    return async () => undefined;
+  }
   useDrawingThreads(threads);
   return async () => {
     useDrawingThreads(null);

@@ -31,22 +31,28 @@ describe("drawing query rows on a helper thread (worker_threads, SharedArrayBuff
     await threads.close();
   });
 
-  // Forward rows (with and without the centre row), antithetic pairs, the sphere sampler, a window kept as seeds.
+  // Forward rows (with and without the centre row), antithetic pairs, the sphere sampler, and windows kept
+  // as seeds, whose oldest iteration (evicted from iteration 3 on) is regenerated half on the helper.
   const cases: [string, Record<string, unknown>][] = [
     ["zoar", {}],
-    ["zoar", { bufferStorage: "seeds", sampler: "sphere" }],
+    ["zoar", { bufferStorage: "seeds", histories: 2 }],
+    ["zoar", { bufferStorage: "seeds", histories: 2, sampler: "sphere" }],
     ["vanilla", { queries: 7 }],
-    ["zoar-pairs", {}],
-    ["zohs", { bufferStorage: "seeds" }],
+    ["zoar-pairs", { bufferStorage: "seeds", histories: 2, queries: 4 }],
+    ["zohs", { bufferStorage: "seeds", histories: 2 }],
   ];
   for (const [name, overrides] of cases) {
     it(`${name} ${JSON.stringify(overrides)}: one thread and two give the same batches and theta, bit for bit`, () => {
       useDrawingThreads(null);
-      const alone = trajectory(createOptimizer(name, overrides, { initial: gaussianStart(d, 4), seed: 11 }), 4);
+      const alone = trajectory(createOptimizer(name, overrides, { initial: gaussianStart(d, 4), seed: 11 }), 6);
       useDrawingThreads(threads);
       const optimizer = createOptimizer(name, overrides, { initial: gaussianStart(d, 4), seed: 11 });
       assert.ok(optimizer.ask().points.buffer instanceof SharedArrayBuffer, "the rows are on shared memory, so the helper drew half of them");
-      const helped = trajectory(optimizer, 4);
+      const jobsBefore = threads.jobsStarted;
+      const helped = trajectory(optimizer, 6);
+      // One job per new batch (the first was asked above), and one per regenerated Gaussian window (iterations 3 to 5).
+      const regenerated = overrides.bufferStorage === "seeds" && overrides.sampler !== "sphere";
+      assert.equal(threads.jobsStarted - jobsBefore, regenerated ? 5 + 3 : 5);
       assert.equal(helped.batches.length, alone.batches.length);
       helped.batches.forEach((batch, t) => assert.ok(batch.equals(alone.batches[t]), `batch of iteration ${t}`));
       assert.ok(helped.theta.equals(alone.theta), "theta");
