@@ -15,7 +15,7 @@ import { type DirectionStreams, makeDirectionStreams } from "./samplers";
 /** Coordinates per tile: K = 10 tiles of 2048 doubles take 160 KB, within L2. */
 export const TILE = 2048;
 /** Tiles the helper may draw ahead of the caller. */
-const RING_SLOTS = 16;
+const RING_SLOTS = 32;
 /** Without a tile from the helper for this long, it is taken for dead. */
 const SILENCE_LIMIT_MS = 60_000;
 

@@ -4,6 +4,7 @@
 // draws its own half, then blocks on an Atomics counter until the helper has
 // written its rows: ask() stays synchronous and no message waits for the
 // event loop.
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type DirectionTiles, type DrawingThreads, type QueryRows, useDrawingThreads } from "../engine";
 import { findWorkerEntry, workerExecArgv } from "../objective/workerEntry";
@@ -79,6 +80,16 @@ export class WorkerDrawingThreads implements DrawingThreads {
     await this.worker?.terminate();
     this.worker = null;
   }
+}
+
+/**
+ * Whether a second core is free for the helper: on a machine already busy
+ * the helper waits for a core, and the caller waits for the helper (measured
+ * in bench/results/engine-scale-notes.md). The results are the same either way.
+ */
+export function coreIsFree(): boolean {
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0] <= cores - 1;
 }
 
 /**
