@@ -40,7 +40,12 @@ const builds = [
   // Worker threads and the SDK objectives are compiled with: the code looks for them beside its own bundle.
   {
     ...node,
-    entryPoints: { "run-worker": "src/run/worker.ts", "objective-worker": "src/objective/worker.ts", "objective-sdk": "src/objective/sdk.ts" },
+    entryPoints: {
+      "run-worker": "src/run/worker.ts",
+      "objective-worker": "src/objective/worker.ts",
+      "objective-sdk": "src/objective/sdk.ts",
+      "drawing-worker": "src/run/drawing-worker.ts",
+    },
     outdir: "dist",
   },
   webview,

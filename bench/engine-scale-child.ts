@@ -3,7 +3,9 @@
 // engine's own share, and the peak resident memory. The engine import is
 // bound at bundle time to the engine under test (this tree's, or a baseline's).
 import { parseArgs } from "node:util";
-import { createOptimizer, evaluateRows, standardNormalStart, syntheticFunction } from "../src/engine";
+import * as engine from "../src/engine";
+
+const { createOptimizer, evaluateRows, standardNormalStart, syntheticFunction } = engine;
 
 const { values: args } = parseArgs({
   options: {
@@ -15,8 +17,17 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "1" },
     chunks: { type: "string", default: "5" },
     "warm-precision": { type: "string" },
+    // A helper thread for the query rows: the bundles of src/run/drawing-threads.ts and its worker (engines that have it).
+    pool: { type: "string" },
+    "drawing-worker": { type: "string" },
   },
 });
+
+if (args.pool) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WorkerDrawingThreads } = require(args.pool) as typeof import("../src/run/drawing-threads");
+  (engine as unknown as { useDrawingThreads(threads: unknown): void }).useDrawingThreads(new WorkerDrawingThreads(args["drawing-worker"]));
+}
 
 const d = Number(args.dimension);
 const overrides = { ...JSON.parse(args.overrides), ...(args.histories ? { histories: Number(args.histories) } : {}) };

@@ -40,6 +40,8 @@ interface Case {
   currentOnly?: boolean;
   /** Run this precision first in the same process, so the kernels have seen both array types when the case is measured. */
   warmPrecision?: "float32";
+  /** The current engine with its helper thread for query rows (the baseline runs on one thread). */
+  threads?: boolean;
 }
 
 const CASES: Case[] = [
@@ -57,6 +59,14 @@ const CASES: Case[] = [
   // float64 measured after the same process ran float32: the kernels have seen both array types.
   { name: "quadratic-1e6-after-float32", optimizer: "zoar", function: "quadratic", dimension: 1e6, warmPrecision: "float32", seconds: 2, currentOnly: true },
   { name: "levy-1e4-after-float32", optimizer: "zoar", function: "levy", dimension: 1e4, warmPrecision: "float32", currentOnly: true },
+  // Two threads, against the baseline's one; the vectors cases keep the storage "auto" chose before this round.
+  { name: "levy-1e4-threads", optimizer: "zoar", function: "levy", dimension: 1e4, threads: true },
+  { name: "zoar-1e5-threads", optimizer: "zoar", function: "quadratic", dimension: 1e5, threads: true },
+  { name: "quadratic-1e6-threads", optimizer: "zoar", function: "quadratic", dimension: 1e6, seconds: 2, threads: true },
+  { name: "zoar-1e6-N15-threads", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 15, seconds: 2, threads: true },
+  { name: "zoar-1e6-N5-vectors", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 5, overrides: { bufferStorage: "vectors" }, seconds: 2 },
+  { name: "zoar-1e6-N5-vectors-threads", optimizer: "zoar", function: "quadratic", dimension: 1e6, histories: 5, overrides: { bufferStorage: "vectors" }, seconds: 2, threads: true },
+  { name: "zoar-pairs-1e7-N15-threads", optimizer: "zoar-pairs", function: "quadratic", dimension: 1e7, seconds: 3, chunks: 3, threads: true },
 ];
 
 interface Measurement {
@@ -80,12 +90,22 @@ function bundle(root: string, out: string): string {
   buildSync({ entryPoints: [entry], bundle: true, platform: "node", target: "node20", outfile, logLevel: "warning" });
   return outfile;
 }
+/** The helper thread's pool and worker, bundled from this tree for the current engine. */
+function bundleThreads(): string[] {
+  const pool = join(tmp, "engine-scale-drawing-threads.js");
+  const worker = join(tmp, "engine-scale-drawing-worker.js");
+  const options = { bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning" } as const;
+  buildSync({ ...options, entryPoints: [join(__dirname, "..", "src", "run", "drawing-threads.ts")], outfile: pool });
+  buildSync({ ...options, entryPoints: [join(__dirname, "..", "src", "run", "drawing-worker.ts")], outfile: worker });
+  return ["--pool", pool, "--drawing-worker", worker];
+}
+const threadFlags = bundleThreads();
 const builds: { label: string; file: string }[] = [];
 if (args.baseline) builds.push({ label: "baseline", file: bundle(resolve(args.baseline), "engine-scale-baseline.js") });
 builds.push({ label: "current", file: bundle(resolve(__dirname, ".."), "engine-scale-current.js") });
 
-function run(file: string, c: Case): Measurement {
-  const flags = ["--optimizer", c.optimizer, "--function", c.function, "--dimension", String(c.dimension), "--overrides", JSON.stringify(c.overrides ?? {})];
+function run(file: string, c: Case, withThreads: boolean): Measurement {
+  const flags = [...(withThreads ? threadFlags : []), "--optimizer", c.optimizer, "--function", c.function, "--dimension", String(c.dimension), "--overrides", JSON.stringify(c.overrides ?? {})];
   if (c.histories !== undefined) flags.push("--histories", String(c.histories));
   if (c.warmPrecision) flags.push("--warm-precision", c.warmPrecision);
   flags.push("--seconds", String(c.seconds ?? 1), "--chunks", String(c.chunks ?? 5));
@@ -99,7 +119,7 @@ for (let round = 0; round < Number(args.rounds); round++) {
   for (const c of selected) {
     for (const build of builds) {
       if (build.label === "baseline" && c.currentOnly) continue;
-      const m = run(build.file, c);
+      const m = run(build.file, c, c.threads === true && build.label === "current");
       ((results[c.name] ??= {})[build.label] ??= []).push(m);
       console.log(`${c.name} ${build.label}: ${m.msPerIteration.toFixed(3)} ms/iter (engine ${m.engineMsPerIteration.toFixed(3)}), peak RSS ${m.peakRssMB.toFixed(0)} MB, ${m.iterations} iterations`);
     }

@@ -1,6 +1,7 @@
 // Synthetic test functions, all minimised. The first four are the ZoAR
 // paper's benchmark (ALGORITHMS.md); the rest are classics.
 import { Rng, initialPointSeed } from "./random";
+import { cosine, sinSquared } from "./trig";
 
 export interface SyntheticFunction {
   name: string;
@@ -29,9 +30,8 @@ const FUNCTIONS: SyntheticFunction[] = [
       const head = Math.sin(Math.PI * w1);
       let s = head * head;
       for (let i = o; i < o + d - 1; i++) {
-        const w = 1 + (x[i] - 1) / 4;
-        const r = Math.sin(Math.PI * w + 1);
-        s += (w - 1) * (w - 1) * (1 + 10 * r * r);
+        const w = 1 + (x[i] - 1) * 0.25;
+        s += (w - 1) * (w - 1) * (1 + 10 * sinSquared(Math.PI * w + 1));
       }
       const wd = 1 + (x[o + d - 1] - 1) / 4;
       const tail = Math.sin(TWO_PI * wd);
@@ -59,7 +59,7 @@ const FUNCTIONS: SyntheticFunction[] = [
       let cosines = 0;
       for (let i = o; i < o + d; i++) {
         squares += x[i] * x[i];
-        cosines += Math.cos(TWO_PI * x[i]);
+        cosines += cosine(TWO_PI * x[i]);
       }
       return -20 * Math.exp(-0.2 * Math.sqrt(squares / d)) - Math.exp(cosines / d) + 20 + Math.E;
     },
@@ -78,7 +78,7 @@ const FUNCTIONS: SyntheticFunction[] = [
     minimum: "x = 0",
     value(x, o, d) {
       let s = 10 * d;
-      for (let i = o; i < o + d; i++) s += x[i] * x[i] - 10 * Math.cos(TWO_PI * x[i]);
+      for (let i = o; i < o + d; i++) s += x[i] * x[i] - 10 * cosine(TWO_PI * x[i]);
       return s;
     },
   },
@@ -87,13 +87,24 @@ const FUNCTIONS: SyntheticFunction[] = [
     minimum: "x = 0",
     value(x, o, d) {
       // Condition number 10^6: coordinate i is weighted by 10^(6 i / (d - 1)).
+      const weights = ellipsoidWeights(d);
       let s = 0;
-      const exponent = d > 1 ? 6 / (d - 1) : 0;
-      for (let i = 0; i < d; i++) s += Math.pow(10, exponent * i) * x[o + i] * x[o + i];
+      for (let i = 0; i < d; i++) s += weights[i] * x[o + i] * x[o + i];
       return s;
     },
   },
 ];
+
+/** The ellipsoid's weights for the last dimension asked (the K+1 rows of an iteration share them). */
+let ellipsoidCache = new Float64Array(0);
+function ellipsoidWeights(d: number): Float64Array {
+  if (ellipsoidCache.length !== d) {
+    const exponent = d > 1 ? 6 / (d - 1) : 0;
+    ellipsoidCache = new Float64Array(d);
+    for (let i = 0; i < d; i++) ellipsoidCache[i] = Math.pow(10, exponent * i);
+  }
+  return ellipsoidCache;
+}
 
 export function syntheticFunctionNames(): string[] {
   return FUNCTIONS.map((f) => f.name);

@@ -12,6 +12,7 @@ import type { BufferEntry, EstimatorState, GradientEstimator } from "./estimator
 import { ZoarEstimator } from "./estimators/zoar";
 import { EstimateHistory, type HistoryState } from "./history";
 import { type PrecisionOf, type Vector, vectorFrom, zeros } from "./precision";
+import { type DrawingThreads, type QueryRows, drawQueryRows, drawingThreadsFor } from "./parallel";
 import { type Box, project } from "./projection";
 import { directionSeed } from "./random";
 import { makeDirectionSource } from "./samplers";
@@ -21,8 +22,12 @@ import { broadcast, norm2, squaredDistance } from "./vector";
 /**
  * Above this many stored numbers (2(N+1)d for the ZoAR buffer, (N+1)d for a
  * window of estimates), a window keeps seeds and regenerates directions.
+ * Stored vectors save drawing the oldest iteration's K directions again, but
+ * their memory grows with N: "auto" stores while the window stays small
+ * (32 MB in float64), so from d = 10^6 on, memory is O(d) and the cost of an
+ * iteration is the same for every N.
  */
-const VECTOR_STORAGE_LIMIT = 1 << 24;
+const VECTOR_STORAGE_LIMIT = 1 << 22;
 
 export interface OptimizerOptions {
   initial: ArrayLike<number>;
@@ -114,6 +119,8 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
   private readonly estimator: GradientEstimator;
   private readonly history: EstimateHistory;
   private readonly regenerate: ReturnType<typeof makeDirectionSource>;
+  /** The helper thread that draws half of the query rows, or null (parallel.ts). */
+  private readonly threads: DrawingThreads | null;
   private best: { value: number; iteration: number; point: V };
   private last: TellResult | null = null;
 
@@ -143,7 +150,12 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
     this.seed = seed;
     const c = this.config;
     const precision = c.precision;
-    this.theta = vectorFrom(precision, initial) as V;
+    // The helper thread draws float64 rows; a float32 optimizer draws on the calling thread.
+    this.threads = precision === "float64" ? drawingThreadsFor(d) : null;
+    // The helper thread reads theta and writes query rows: both live on shared memory then.
+    const allocate = (length: number): V => (this.threads?.sharedArray(length) ?? zeros(precision, length)) as V;
+    this.theta = allocate(d);
+    this.theta.set(initial);
     for (let i = 0; i < d; i++) {
       if (!Number.isFinite(this.theta[i])) throw new ConfigError("initial", `coordinate ${i} is ${initial[i]}, beyond the range of ${precision}`);
     }
@@ -159,7 +171,7 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
     this.rows = directionQueries(c) + (withCenter ? 1 : 0);
     this.centerRow = withCenter ? 0 : -1;
     this.seeds = new Uint32Array(c.queries);
-    this.points = zeros(precision, this.rows * d) as V;
+    this.points = allocate(this.rows * d);
     this.directionValues = new Float64Array(directionQueries(c));
     this.gradient = zeros(precision, d) as V;
     this.previousTheta = this.bounds ? (zeros(precision, d) as V) : null;
@@ -172,26 +184,28 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
     const c = this.config;
     if (this.askedIteration !== this.iteration) {
       const { theta, points } = this;
-      let row = 0;
-      if (this.centerRow >= 0) points.set(theta, d * row++);
-      const mu = c.mu;
-      const antithetic = c.estimator === "central";
-      for (let k = 0; k < c.queries; k++) {
-        this.seeds[k] = directionSeed(this.seed, this.iteration, k);
-        const plus = row++ * d;
-        if (!antithetic) {
-          // The query point is written in the pass that draws its direction.
-          this.regenerate(this.seeds[k], points, plus, theta, mu);
-          continue;
-        }
-        // The direction is drawn into the minus row, then both rows are written in place.
-        const minus = row++ * d;
-        this.regenerate(this.seeds[k], points, minus);
-        for (let i = 0; i < d; i++) {
-          const z = points[minus + i];
-          points[plus + i] = theta[i] + mu * z;
-          points[minus + i] = theta[i] - mu * z;
-        }
+      if (this.centerRow >= 0) points.set(theta, 0);
+      for (let k = 0; k < c.queries; k++) this.seeds[k] = directionSeed(this.seed, this.iteration, k);
+      const rows: QueryRows = {
+        sampler: c.sampler,
+        dimension: d,
+        points,
+        theta,
+        mu: c.mu,
+        antithetic: c.estimator === "central",
+        firstRow: this.centerRow >= 0 ? 1 : 0,
+        seeds: this.seeds,
+        from: 0,
+        to: c.queries,
+      };
+      if (this.threads !== null && c.queries > 1) {
+        // The later half of the directions on the helper, the first half here.
+        const half = c.queries >> 1;
+        this.threads.start({ ...rows, from: half });
+        drawQueryRows(this.regenerate, { ...rows, to: half });
+        this.threads.finish();
+      } else {
+        drawQueryRows(this.regenerate, rows);
       }
       this.askedIteration = this.iteration;
     }

@@ -7,6 +7,7 @@
  * taking this process along. Bundled to dist/run-worker.js; run from source
  * through tsx in development.
  */
+import { coreIsFree, installDrawingThreads } from "./drawing-threads";
 import { failureOutcome, type RunLoop, resumeRun, startRun } from "./loop";
 import type { RunCommand, RunProcessStart, RunWorkerMessage, RunWorkerStart } from "./messages";
 import { failedRunResult, type RunResult } from "./types";
@@ -65,6 +66,8 @@ async function run(message: RunProcessStart): Promise<void> {
   if (reportMemoryMs) {
     setInterval(() => post({ type: "memory", residentBytes: process.memoryUsage.rss() }), reportMemoryMs).unref();
   }
+  // Large optimizers draw half of their query rows on a helper thread (started only for them), when a core is free for it.
+  if (coreIsFree()) installDrawingThreads();
   try {
     loop =
       start.mode === "start"
