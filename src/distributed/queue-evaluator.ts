@@ -1,24 +1,43 @@
 /**
  * Host side of distributed evaluation: each batch becomes one job per query
  * on the objective's BullMQ queue; `zoar worker` processes (worker.ts) take
- * them, possibly on other machines. The batch's points go to Redis once, as
- * one binary string; a job names only its row. Results come back keyed by
- * query, the first one of each wins, and the batch resolves in query order,
- * so the engine sees exactly what a local evaluation would give it. An
- * objective error fails the batch as a local one would: at the first query
- * (in order) that failed, once every query before it has its value.
+ * them, possibly on other machines. Small rows travel in their jobs; larger
+ * seed-built batches send theta once and each job names its row's kind and
+ * seed (batch-input.ts). Workers write each result once and announce it on
+ * the session's channel; the first result of each query wins, and the batch
+ * resolves in query order, so the engine sees exactly what a local
+ * evaluation would give it. An objective error fails the batch as a local
+ * one would: at the first query (in order) that failed, once every query
+ * before it has its value.
  */
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import * as path from "node:path";
+import type { QueryRecipe } from "../engine";
 import type { BatchEvaluator, EvaluatorStatus } from "../objective/batch-evaluator";
 import { compileObjective } from "../objective/compile";
 import { ObjectiveError, type ObjectiveFailure } from "../objective/errors";
 import { DEFAULT_TIMEOUT_MS, ObjectiveEvaluator, type ObjectiveEvaluatorOptions, type ObjectiveInfo } from "../objective/evaluator";
+import { batchInput, type PayloadMode, recipeFits } from "./batch-input";
 import { bullConnection, connect, messageOf, QueueConnectionError } from "./connection";
+import { countWorkers } from "./heartbeat";
 import { objectiveIdentity, type ObjectiveIdentity } from "./identity";
-import { ACTIVE_RUNS_KEY, jobId, newSessionToken, pointsKey, QUEUE_PREFIX, queueName, SESSION_KEY_TTL_S, sessionKeyPattern, valuesKey } from "./keys";
-import { decodeResult, pointsToBuffer, type QueryJob, type QueryResult } from "./payload";
+import {
+  ACTIVE_RUNS_KEY,
+  finishedKey,
+  jobId,
+  newSessionToken,
+  pointsKey,
+  QUEUE_PREFIX,
+  queueName,
+  resultsChannel,
+  SESSION_KEY_TTL_S,
+  sessionKeyPattern,
+  thetaKey,
+  valuesKey,
+  workersKey,
+} from "./keys";
+import { decodeResult, parseAnnouncement, type QueryJob, type QueryResult } from "./payload";
 import { parseQueueUrl, type QueueAddress } from "./redis-url";
 
 export interface QueueEvaluatorOptions extends ObjectiveEvaluatorOptions {
@@ -26,6 +45,8 @@ export interface QueueEvaluatorOptions extends ObjectiveEvaluatorOptions {
   queue: string;
   /** The run's id, shown by workers. */
   runId: string;
+  /** How points reach the workers; default auto (by size, batch-input.ts). */
+  payload?: PayloadMode;
 }
 
 /** What the run registers in ACTIVE_RUNS_KEY, so workers of another version can say why they take nothing. */
@@ -35,7 +56,7 @@ export interface ActiveRun extends ObjectiveIdentity {
 
 /** How long Redis may be unreachable mid-run before the run stops (its checkpoint stays valid). */
 const LOST_AFTER_MS = 5000;
-/** How often the worker count is read, and results are read back in case an event was missed. */
+/** How often the worker count is read, and results are read back in case an announcement was missed. */
 const POLL_MS = 500;
 /** The longest the cleanup at the end may take (Redis may be gone). */
 const CLOSE_TIMEOUT_MS = 3000;
@@ -79,16 +100,21 @@ export class QueueEvaluator implements BatchEvaluator {
     if (!local) await loaded.close();
     const identity = objectiveIdentity(compiled.code, info);
     const client = await connect(address);
-    const queue = new Queue<QueryJob>(queueName(identity), { connection: bullConnection(address.options), prefix: QUEUE_PREFIX });
+    const subscriber = client.duplicate(); // lazy, like ours: connected below
+    subscriber.on("error", () => undefined); // the main connection tells the story
+    // The queue shares our connection: commands sent on it before addBulk (theta, the points) reach Redis first.
+    const queue = new Queue<QueryJob>(queueName(identity), { connection: client, prefix: QUEUE_PREFIX });
+    // Failures BullMQ decides itself (a job that lost its worker too often) arrive only as events.
     const events = new QueueEvents(queueName(identity), { connection: bullConnection(address.options), prefix: QUEUE_PREFIX });
     try {
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), subscriber.connect()]);
     } catch (error) {
       client.disconnect();
+      subscriber.disconnect();
       await Promise.allSettled([queue.close(), events.close()]);
       throw new QueueConnectionError(`cannot use the queue at ${address.display}: ${messageOf(error)}`);
     }
-    const evaluator = new QueueEvaluator(info, identity, address, client, queue, events, options, local);
+    const evaluator = new QueueEvaluator(info, identity, address, client, subscriber, queue, events, options, local);
     await evaluator.register(options.runId);
     return evaluator;
   }
@@ -98,6 +124,7 @@ export class QueueEvaluator implements BatchEvaluator {
     readonly identity: ObjectiveIdentity,
     private readonly address: QueueAddress,
     private readonly client: Redis,
+    private readonly subscriber: Redis,
     private readonly queue: Queue<QueryJob>,
     private readonly events: QueueEvents,
     private readonly options: QueueEvaluatorOptions,
@@ -106,7 +133,7 @@ export class QueueEvaluator implements BatchEvaluator {
     this.session = newSessionToken(options.runId);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.nonFinite = options.nonFinite ?? "fail";
-    events.on("completed", ({ jobId: id, returnvalue }) => this.onCompleted(id, returnvalue));
+    subscriber.on("message", (_channel: string, message: string) => this.onAnnouncement(message));
     events.on("failed", ({ jobId: id, failedReason }) => this.onFailed(id, failedReason));
     client.on("close", () => this.onConnectionLost());
     client.on("ready", () => this.onReconnected());
@@ -127,8 +154,8 @@ export class QueueEvaluator implements BatchEvaluator {
     return () => this.statusListeners.delete(listener);
   }
 
-  evaluateBatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array> {
-    const run = this.order.then(() => this.dispatch(points, rows, iteration));
+  evaluateBatch(points: Float64Array, rows: number, iteration: number, recipe?: QueryRecipe | null): Promise<Float64Array> {
+    const run = this.order.then(() => this.dispatch(points, rows, iteration, recipe));
     this.order = run.catch(() => undefined);
     return run;
   }
@@ -157,10 +184,11 @@ export class QueueEvaluator implements BatchEvaluator {
   private async register(runId: string): Promise<void> {
     const active: ActiveRun = { ...this.identity, run: runId };
     await this.client.hset(ACTIVE_RUNS_KEY, this.session, JSON.stringify(active));
+    await this.subscriber.subscribe(resultsChannel(this.session));
     await this.readWorkers();
   }
 
-  private async dispatch(points: Float64Array, rows: number, iteration: number): Promise<Float64Array> {
+  private async dispatch(points: Float64Array, rows: number, iteration: number, recipe: QueryRecipe | null | undefined): Promise<Float64Array> {
     this.assertUsable();
     const dimension = this.info.dimension;
     if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`rows must be a non-negative integer, got ${rows}`);
@@ -171,7 +199,11 @@ export class QueueEvaluator implements BatchEvaluator {
     const batch = this.begin(iteration, rows);
     const done = new Promise<Float64Array>((resolve, reject) => Object.assign(batch, { resolve, reject }));
     try {
-      await this.client.set(pointsKey(this.session, iteration), pointsToBuffer(points.subarray(0, rows * dimension)), "EX", SESSION_KEY_TTL_S);
+      const input = batchInput(points, rows, dimension, recipeFits(recipe, rows, dimension, iteration) ? recipe : undefined, this.options.payload);
+      // Sent on the queue's own connection before addBulk, so stored before the jobs exist, with no round trip between.
+      const stored: Promise<unknown>[] = [];
+      if (input.theta) stored.push(this.client.set(thetaKey(this.session, iteration), input.theta, "EX", SESSION_KEY_TTL_S));
+      if (input.points) stored.push(this.client.set(pointsKey(this.session, iteration), input.points, "EX", SESSION_KEY_TTL_S));
       const jobs = [];
       for (let query = 0; query < rows; query++) {
         const data: QueryJob = {
@@ -184,10 +216,11 @@ export class QueueEvaluator implements BatchEvaluator {
           nonFinite: this.nonFinite,
           seed: this.options.seed ?? 0,
           ...(this.options.provider ? { provider: this.options.provider } : {}),
+          input: input.inputs[query],
         };
         jobs.push({ name: "query", data, opts: { jobId: jobId(this.session, iteration, query), removeOnComplete: true, removeOnFail: true } });
       }
-      await this.queue.addBulk(jobs);
+      await Promise.all([...stored, this.queue.addBulk(jobs)]);
     } catch (error) {
       if (this.batch === batch) this.fail(this.connectionError(error));
     }
@@ -212,12 +245,12 @@ export class QueueEvaluator implements BatchEvaluator {
     return batch;
   }
 
-  private onCompleted(id: string, returnvalue: unknown): void {
+  /** A worker wrote a result (only the first of each query is announced). */
+  private onAnnouncement(message: string): void {
     const batch = this.batch;
-    const query = batch ? this.queryOf(id, batch) : undefined;
-    if (batch === undefined || query === undefined) return;
-    if (typeof returnvalue === "string" && returnvalue !== "") this.accept(batch, query, decodeResult(returnvalue));
-    else void this.poll(); // a duplicate or late completion: what counts is in Redis
+    const announced = parseAnnouncement(message);
+    if (batch === undefined || announced === undefined || announced.iteration !== batch.iteration || announced.query >= batch.rows) return;
+    this.accept(batch, announced.query, decodeResult(announced.encoded));
   }
 
   private onFailed(id: string, reason: string): void {
@@ -295,9 +328,15 @@ export class QueueEvaluator implements BatchEvaluator {
     return batch;
   }
 
-  /** Deleting the points key turns late or duplicate results away (see WRITE_RESULT_SCRIPT). */
+  /** Marks the iteration finished, which turns late or duplicate results away (WRITE_RESULT_SCRIPT), and drops its keys. */
   private async forgetIteration(iteration: number): Promise<void> {
-    await this.client.del(pointsKey(this.session, iteration), valuesKey(this.session, iteration)).catch(() => undefined);
+    const session = this.session;
+    await this.client
+      .multi()
+      .set(finishedKey(session), iteration, "EX", SESSION_KEY_TTL_S)
+      .del(thetaKey(session, iteration), pointsKey(session, iteration), valuesKey(session, iteration))
+      .exec()
+      .catch(() => undefined);
   }
 
   /** Removes the batch's jobs that no worker has taken; those in progress find their iteration gone. */
@@ -328,7 +367,7 @@ export class QueueEvaluator implements BatchEvaluator {
   }
 
   private async readWorkers(): Promise<void> {
-    const workers = await this.queue.getWorkersCount().catch(() => this.workers);
+    const workers = await countWorkers(this.client, workersKey(queueName(this.identity))).catch(() => this.workers);
     if (workers === this.workers) return;
     this.workers = workers;
     this.emitStatus();
@@ -363,6 +402,7 @@ export class QueueEvaluator implements BatchEvaluator {
     if (reachable) await withTimeout(this.removeSession(), CLOSE_TIMEOUT_MS);
     await withTimeout(Promise.allSettled([this.events.close(), this.queue.close()]), CLOSE_TIMEOUT_MS);
     this.client.disconnect();
+    this.subscriber.disconnect();
     // When Redis is gone, BullMQ's own connections keep retrying: cut them.
     await withTimeout(Promise.allSettled([this.events.disconnect(), this.queue.disconnect()]), CLOSE_TIMEOUT_MS);
   }

@@ -8,14 +8,18 @@
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import * as os from "node:os";
 import * as path from "node:path";
+import { QueryRowBuilder, type SamplerKind } from "../engine";
 import { compileObjective, type CompiledObjective } from "../objective/compile";
 import { ObjectiveError, type ObjectiveFailure } from "../objective/errors";
 import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
 import { bullConnection, connect, messageOf } from "./connection";
+import { beat, HEARTBEAT_MS, leave } from "./heartbeat";
 import { describeIdentity, objectiveIdentity, type ObjectiveIdentity } from "./identity";
-import { ACTIVE_RUNS_KEY, pointsKey, QUEUE_PREFIX, queueName, valuesKey } from "./keys";
-import { encodeResult, pointsFromBuffer, type QueryJob, type QueryResult, WRITE_RESULT_SCRIPT } from "./payload";
+import { ACTIVE_RUNS_KEY, finishedKey, pointsKey, QUEUE_PREFIX, queueName, resultsChannel, SESSION_KEY_TTL_S, thetaKey, valuesKey, workersKey } from "./keys";
+import { encodeResult, floatsFromBuffer, type QueryJob, type QueryResult, WRITE_RESULT_SCRIPT } from "./payload";
 import type { ActiveRun } from "./queue-evaluator";
 import { parseQueueUrl, type QueueAddress } from "./redis-url";
 
@@ -46,11 +50,21 @@ const MAX_STALLED = 5;
 const RUNS_CHECK_MS = 2000;
 /** How often the count of jobs done is printed, when it changed. */
 const SUMMARY_EVERY_MS = 10_000;
-/** Iterations whose points are kept: a worker may hold jobs of a few sessions at once. */
+/** Iterations whose theta is kept: a worker may hold jobs of a few sessions at once. */
 const CACHED_ITERATIONS = 8;
 
 interface RedisWithWrite extends Redis {
-  writeResult(points: string, values: string, query: number, encoded: string): Promise<number>;
+  writeResult(
+    activeRuns: string,
+    finished: string,
+    values: string,
+    session: string,
+    iteration: number,
+    query: number,
+    encoded: string,
+    channel: string,
+    ttlSeconds: number,
+  ): Promise<number>;
 }
 
 /** One objective worker thread per concurrent job; one evaluator per non-finite policy, provider and run seed asked for. */
@@ -91,7 +105,10 @@ export class QueueWorker {
   private failed = 0;
   private readonly free: EvaluatorSlot[];
   private readonly slots: EvaluatorSlot[];
-  private readonly points = new Map<string, Promise<Float64Array | undefined>>();
+  private readonly thetas = new Map<string, Promise<Float64Array | undefined>>();
+  private readonly builders = new Map<SamplerKind, QueryRowBuilder>();
+  private readonly id = `${os.hostname()}.${process.pid}.${randomBytes(3).toString("hex")}`;
+  private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly explained = new Set<string>();
   private readonly runsTimer: NodeJS.Timeout;
   private readonly summaryTimer: NodeJS.Timeout;
@@ -111,11 +128,12 @@ export class QueueWorker {
     const identity = objectiveIdentity(compiled.code, probe.info);
     await probe.close();
     const client = (await connect(address)) as RedisWithWrite;
-    client.defineCommand("writeResult", { numberOfKeys: 2, lua: WRITE_RESULT_SCRIPT });
+    client.defineCommand("writeResult", { numberOfKeys: 3, lua: WRITE_RESULT_SCRIPT });
     const concurrency = options.concurrency ?? 1;
     const slots = Array.from({ length: concurrency }, () => new EvaluatorSlot(compiled, evaluatorOptions));
     const worker = new QueueWorker(identity, address, client, slots, log, compiled.file);
     await worker.worker.waitUntilReady();
+    await worker.heartbeat();
     log(
       `zoar worker: connected to ${address.display}; serving ${describeIdentity(identity)} "${identity.name}", ` +
         `${concurrency} job${concurrency === 1 ? "" : "s"} at a time`,
@@ -149,6 +167,8 @@ export class QueueWorker {
     this.runsTimer.unref();
     this.summaryTimer = setInterval(() => this.printSummary(), SUMMARY_EVERY_MS);
     this.summaryTimer.unref();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
     void this.explainOtherRuns();
   }
 
@@ -165,8 +185,11 @@ export class QueueWorker {
     this.stopping ??= (async () => {
       clearInterval(this.runsTimer);
       clearInterval(this.summaryTimer);
+      clearInterval(this.heartbeatTimer);
       await this.worker.close(force);
       await Promise.all(this.slots.map((slot) => slot.close()));
+      // Runs stop counting this worker at once rather than after WORKER_SILENT_MS.
+      if (this.client.status === "ready") await leave(this.client, workersKey(queueName(this.identity)), this.id).catch(() => undefined);
       this.client.disconnect();
       this.log(`zoar worker: stopped; ${this.summary()}`);
     })();
@@ -189,10 +212,8 @@ export class QueueWorker {
     if (data.version !== this.identity.version || data.dimension !== this.identity.dimension) {
       throw new UnrecoverableError(`the worker serves ${describeIdentity(this.identity)}, the job needs version ${data.version} with ${data.dimension} parameters`);
     }
-    const points = await this.pointsOf(data.session, data.iteration);
-    if (points === undefined) return null; // the iteration is over (a duplicate) or its run has ended
-    const d = data.dimension;
-    const row = points.slice(data.query * d, (data.query + 1) * d);
+    const row = await this.rowOf(data);
+    if (row === undefined) return null; // the iteration is over (a duplicate) or its run has ended
     const slot = this.free.pop()!; // BullMQ runs at most `concurrency` jobs at once
     let result: QueryResult;
     try {
@@ -202,7 +223,18 @@ export class QueueWorker {
     }
     if ("failure" in result) result = { failure: this.portable(result.failure, data) };
     const encoded = encodeResult(result);
-    const written = await this.client.writeResult(pointsKey(data.session, data.iteration), valuesKey(data.session, data.iteration), data.query, encoded);
+    const { session, iteration, query } = data;
+    const written = await this.client.writeResult(
+      ACTIVE_RUNS_KEY,
+      finishedKey(session),
+      valuesKey(session, iteration),
+      session,
+      iteration,
+      query,
+      encoded,
+      resultsChannel(session),
+      SESSION_KEY_TTL_S,
+    );
     if ("failure" in result) {
       this.failed++;
       this.log(`zoar worker: run ${data.run}: ${new ObjectiveError(result.failure, this.objectiveFile).message}`);
@@ -212,17 +244,47 @@ export class QueueWorker {
     return written === 1 ? encoded : null;
   }
 
-  /** The iteration's points, read once per iteration; undefined when they are gone. */
-  private pointsOf(session: string, iteration: number): Promise<Float64Array | undefined> {
-    const key = pointsKey(session, iteration);
-    let points = this.points.get(key);
-    if (!points) {
-      points = this.client.getBuffer(key).then((buffer) => (buffer === null ? undefined : pointsFromBuffer(buffer)));
-      this.points.set(key, points);
-      if (this.points.size > CACHED_ITERATIONS) this.points.delete(this.points.keys().next().value!);
-      void points.then((found) => found ?? this.points.delete(key), () => this.points.delete(key));
+  /** The job's point (payload.ts, QueryInput); undefined when its iteration's keys are gone. */
+  private async rowOf(job: QueryJob): Promise<Float64Array | undefined> {
+    const d = job.dimension;
+    const input = job.input;
+    let row: Float64Array | undefined;
+    if (input.kind === "row") {
+      row = floatsFromBuffer(Buffer.from(input.row, "base64"));
+    } else if (input.kind === "batch") {
+      const bytes = d * Float64Array.BYTES_PER_ELEMENT;
+      const slice = await this.client.getrangeBuffer(pointsKey(job.session, job.iteration), job.query * bytes, (job.query + 1) * bytes - 1);
+      if (slice.length === 0) return undefined;
+      row = floatsFromBuffer(slice);
+    } else {
+      const theta = await this.thetaOf(job.session, job.iteration);
+      if (theta === undefined) return undefined;
+      let builder = this.builders.get(input.sampler);
+      if (!builder) this.builders.set(input.sampler, (builder = new QueryRowBuilder(input.sampler, d)));
+      row = new Float64Array(d);
+      builder.build(theta, input.mu, input.row, input.direction, row);
     }
-    return points;
+    if (row.length !== d) throw new UnrecoverableError(`query ${job.query} of iteration ${job.iteration} came with ${row.length} numbers, not ${d}`);
+    return row;
+  }
+
+  /** The iteration's theta, read once per iteration; undefined when it is gone. */
+  private thetaOf(session: string, iteration: number): Promise<Float64Array | undefined> {
+    const key = thetaKey(session, iteration);
+    let theta = this.thetas.get(key);
+    if (!theta) {
+      theta = this.client.getBuffer(key).then((buffer) => (buffer === null ? undefined : floatsFromBuffer(buffer)));
+      this.thetas.set(key, theta);
+      if (this.thetas.size > CACHED_ITERATIONS) this.thetas.delete(this.thetas.keys().next().value!);
+      void theta.then((found) => found ?? this.thetas.delete(key), () => this.thetas.delete(key));
+    }
+    return theta;
+  }
+
+  /** Tells the runs of this queue that this worker is alive (heartbeat.ts). */
+  private async heartbeat(): Promise<void> {
+    if (this.client.status !== "ready") return;
+    await beat(this.client, workersKey(queueName(this.identity)), this.id).catch(() => undefined);
   }
 
   /** The failure with the job's iteration and query, and its file relative to the objective's folder when inside it. */
@@ -250,7 +312,12 @@ export class QueueWorker {
       }
       const same = run.version === this.identity.version && run.dimension === this.identity.dimension;
       const related = run.fileName === this.identity.fileName || run.name === this.identity.name;
-      if (!same && related) {
+      if (same && run.generator !== this.identity.generator) {
+        this.log(
+          `zoar worker: refusing run ${run.run}: its zoar draws query directions differently from this worker's ` +
+            `(generator ${run.generator}, here ${this.identity.generator}), so rebuilt points would differ; run the same zoar version on both machines`,
+        );
+      } else if (!same && related) {
         this.log(
           `zoar worker: refusing run ${run.run}: it evaluates ${describeIdentity(run)}, this worker has ${describeIdentity(this.identity)}; ` +
             `start a worker with the run's version of the file`,

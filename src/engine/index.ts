@@ -13,3 +13,4 @@ export { CmaEsOptimizer, FULL_CMA_DIMENSION_LIMIT } from "./cma/cmaes";
 export { symmetricEigen } from "./cma/eigen";
 export { cmaStrategy, defaultPopulation } from "./cma/strategy";
 export type { CmaSnapshot, CmaVariant, SearchInspection } from "./cma/types";
+export { QueryRowBuilder, type QueryRecipe, type QueryRowKind } from "./recipe";

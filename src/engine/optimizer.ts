@@ -15,6 +15,7 @@ import { type PrecisionOf, type Vector, vectorFrom, zeros } from "./precision";
 import { type DrawingThreads, type QueryRows, drawQueryRows, drawingThreadsFor } from "./parallel";
 import { type Box, project } from "./projection";
 import { directionSeed } from "./random";
+import type { QueryRecipe, QueryRowKind } from "./recipe";
 import { makeDirectionSource } from "./samplers";
 import { type MomentState, applyUpdate, initMoments } from "./updates";
 import { broadcast, norm2, squaredDistance } from "./vector";
@@ -210,6 +211,30 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
       this.askedIteration = this.iteration;
     }
     return { iteration: this.iteration, points: this.points, rows: this.rows, dimension: d, centerRow: this.centerRow };
+  }
+
+  /**
+   * How the asked batch was built (theta, mu and each row's kind and seed),
+   * for evaluators that rebuild rows elsewhere with QueryRowBuilder; null
+   * before the first ask of an iteration, and for float32 optimizers (their
+   * evaluators receive the points). theta is a view, valid until `tell`.
+   */
+  queryRecipe(): QueryRecipe | null {
+    if (this.askedIteration !== this.iteration) return null;
+    const theta = this.theta;
+    if (!(theta instanceof Float64Array)) return null;
+    const c = this.config;
+    const kinds: QueryRowKind[] = [];
+    const seeds = new Uint32Array(this.rows);
+    if (this.centerRow >= 0) kinds.push("center");
+    const perQuery: readonly QueryRowKind[] = c.estimator === "central" ? ["plus", "minus"] : ["forward"];
+    for (let k = 0; k < c.queries; k++) {
+      for (const kind of perQuery) {
+        seeds[kinds.length] = this.seeds[k];
+        kinds.push(kind);
+      }
+    }
+    return { iteration: this.iteration, dimension: this.dimension, sampler: c.sampler, mu: c.mu, theta, kinds, seeds };
   }
 
   /**

@@ -1,5 +1,6 @@
 // What a run needs from whatever evaluates its queries: the local objective
 // worker (evaluator.ts) or a queue of remote workers (src/distributed).
+import type { QueryRecipe } from "../engine";
 import type { ObjectiveInfo } from "./evaluator";
 
 /** How queries are being evaluated, for progress lines and the dashboard header. */
@@ -14,8 +15,11 @@ export interface EvaluatorStatus {
 
 export interface BatchEvaluator {
   readonly info: ObjectiveInfo;
-  /** Values of `rows` points laid out row-major in `points` (either precision), in row order; `iteration` labels errors. */
-  evaluateBatch(points: Float64Array | Float32Array, rows: number, iteration: number): Promise<Float64Array>;
+  /**
+   * Values of `rows` points laid out row-major in `points` (either precision), in row order; `iteration` labels errors.
+   * `recipe`, when the engine built the rows from seeds, lets a remote evaluator send theta instead of the points.
+   */
+  evaluateBatch(points: Float64Array | Float32Array, rows: number, iteration: number, recipe?: QueryRecipe | null): Promise<Float64Array>;
   /** The objective's metrics() of `theta` with iteration `iteration`'s context; rejects when it defines none. */
   metrics(theta: Float64Array | Float32Array, iteration: number): Promise<Record<string, number>>;
   /** Ends evaluation; a batch still running rejects. Safe to call more than once. */

@@ -26,7 +26,7 @@ function float64Points(evaluator: BatchEvaluator): BatchEvaluator {
     get info() {
       return evaluator.info;
     },
-    evaluateBatch: (points, rows, iteration) => evaluator.evaluateBatch(widen(points), rows, iteration),
+    evaluateBatch: (points, rows, iteration, recipe) => evaluator.evaluateBatch(widen(points), rows, iteration, recipe),
     metrics: (theta, iteration) => evaluator.metrics(widen(theta), iteration),
     close: () => evaluator.close(),
     ...(evaluator.status ? { status: () => evaluator.status!() } : {}),

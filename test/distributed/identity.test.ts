@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundleVersion } from "../../src/distributed/identity";
+import { bundleVersion, GENERATOR_VERSION, generatorVersion } from "../../src/distributed/identity";
 import { queueName } from "../../src/distributed/keys";
 import { compileObjective } from "../../src/objective/compile";
 
@@ -25,9 +25,18 @@ describe("objective versions", () => {
       assert.equal(bundleVersion(moved.code), bundleVersion(original.code));
       assert.notEqual(bundleVersion(edited.code), bundleVersion(original.code));
       assert.match(bundleVersion(original.code), /^[0-9a-f]{16}$/);
-      assert.equal(queueName({ version: "0123456789abcdef", dimension: 6 }), "objective-0123456789abcdef-d6");
+      assert.equal(queueName({ version: "0123456789abcdef", dimension: 6, generator: "89abcdef" }), "objective-0123456789abcdef-d6-g89abcdef");
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the direction generator's version", () => {
+  it("is pinned: a change to the rows the engine builds from seeds puts runs and workers of different zoar versions on different queues", () => {
+    // If this fails after a deliberate change of the generator, update the digest: workers of older zoar versions then stop serving new runs.
+    assert.equal(GENERATOR_VERSION, generatorVersion());
+    assert.equal(GENERATOR_VERSION, "5e966622");
+    assert.notEqual(queueName({ version: "0123456789abcdef", dimension: 6, generator: GENERATOR_VERSION }), queueName({ version: "0123456789abcdef", dimension: 6, generator: "00000000" }));
   });
 });

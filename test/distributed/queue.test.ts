@@ -126,6 +126,48 @@ describe("distributed evaluation (zoar worker, --queue) on a real redis-server",
     assert.ok(done.reduce((a, b) => a + b) >= 12 * 2, `jobs done: ${done.join(", ")}`);
   });
 
+  it("sends theta once per iteration when d is large: the rows workers rebuild give the local trace, forward and antithetic; CMA-ES sends its points", async () => {
+    redis = await startRedis();
+    const wide = path.join(FIXTURES, "wide-bowl.ts");
+    const workers = [await startWorker(wide, redis.url, temporary.dir), await startWorker(wide, redis.url, temporary.dir, ["--concurrency", "2"])];
+    // Every command Redis runs, to see what each iteration stored.
+    const observer = new Redis(redis.url);
+    const monitor = await observer.monitor();
+    const stored: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (/^(set|getrange|get)$/i.test(args[0]) && args[1]?.startsWith("zoar:session:")) stored.push(`${args[0].toLowerCase()} ${args[1].replace(/^zoar:session:[^:]+:/, "")}`);
+    });
+    try {
+      const cases = [
+        { optimizer: "vanilla", input: "theta" }, // the centre row and forward rows theta + mu u
+        { optimizer: "zoar-pairs", input: "theta" }, // antithetic rows theta +/- mu z
+        { optimizer: "sep-cma-es", input: "points" }, // samples through a covariance: no recipe
+      ];
+      for (const { optimizer, input } of cases) {
+        stored.length = 0;
+        const args = ["--optimizer", optimizer, "--iterations", "4", "--seed", "9", "--json"];
+        const dir = runsDir(`queued-${optimizer}`);
+        const queued = await runCli(["run", wide, ...args, "--runs-dir", dir, "--queue", redis.url], temporary.dir);
+        assert.equal(queued.code, 0, explain(queued));
+        const localDir = runsDir(`local-${optimizer}`);
+        const local = await runCli(["run", wide, ...args, "--runs-dir", localDir], temporary.dir);
+        assert.equal(local.code, 0, explain(local));
+        assert.deepEqual(traceOf(onlyRunDir(dir)), traceOf(onlyRunDir(localDir)), optimizer);
+        assert.equal(traceOf(onlyRunDir(dir)).length, 4);
+        const sets = stored.filter((command) => command.startsWith("set ") && command !== "set finished");
+        assert.deepEqual(sets, [0, 1, 2, 3].map((iteration) => `set ${input}:${iteration}`), `${optimizer}: ${stored.join(", ")}`);
+        if (input === "theta") assert.ok(stored.filter((command) => command.startsWith("get theta:")).length >= 4, stored.join(", "));
+        else assert.ok(stored.some((command) => command.startsWith("getrange points:")), stored.join(", "));
+        assert.deepEqual(await leftovers(redis.url), [], `${optimizer}: theta, points and values keys are removed`);
+      }
+    } finally {
+      monitor.disconnect();
+      observer.disconnect();
+      for (const worker of workers) worker.kill("SIGTERM");
+      await Promise.all(workers.map((worker) => worker.outcome));
+    }
+  });
+
   it("fails an objective error in a worker exactly as a local run does (file:line, iteration, query), the trace so far kept", async () => {
     redis = await startRedis();
     const failing = path.join(FIXTURES, "fails-near-minimum.ts");
@@ -295,5 +337,20 @@ describe("distributed evaluation (zoar worker, --queue) on a real redis-server",
     assert.match(RunStore.open(onlyRunDir(runsDir("queued"))).readResult()!.error!.message, /no worker is connected/);
     assert.match(worker.output(), /zoar worker: refusing run \S+: it evaluates bowl\.ts \(version [0-9a-f]{16}, 6 parameters\), this worker has bowl\.ts \(version [0-9a-f]{16}/);
     assert.match(worker.output(), /jobs done 0|connected/);
+  });
+
+  it("a worker whose zoar draws other directions is on another queue, and says why it serves none of the run's jobs", async () => {
+    redis = await startRedis();
+    const worker = await startWorker(bowl, redis.url, temporary.dir);
+    const version = /serving bowl\.ts \(version ([0-9a-f]{16}), 6 parameters\)/.exec(worker.output())![1];
+    // A run registered by a zoar whose generator differs: same objective version, other generator digest.
+    const client = new Redis(redis.url);
+    const run = { version, dimension: 6, generator: "00000000", name: "bowl", fileName: "bowl.ts", run: "older-zoar-run" };
+    await client.hset("zoar:active-runs", "older-zoar-run.0000", JSON.stringify(run));
+    client.disconnect();
+    await waitFor(() => worker.output().includes("refusing run older-zoar-run"), 30_000, "the worker to explain the refusal");
+    assert.match(worker.output(), /refusing run older-zoar-run: its zoar draws query directions differently from this worker's \(generator 00000000, here [0-9a-f]{8}\)/);
+    worker.kill("SIGTERM");
+    await worker.outcome;
   });
 });

@@ -364,6 +364,11 @@ export class CmaEsOptimizer {
     };
   }
 
+  /** Samples go through the covariance and the bounds: no recipe, evaluators send the points themselves. */
+  queryRecipe(): null {
+    return null;
+  }
+
   inspect(): Inspection<Float64Array> {
     const d = this.dimension;
     const diagonal = new Float64Array(d);
