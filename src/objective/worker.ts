@@ -176,6 +176,7 @@ async function load(): Promise<void> {
     ...providerSummary(),
     hasMetrics: objective.metrics !== undefined,
     metricsEvery: objective.metricsEvery,
+    optimizerDefaults: objective.optimizerDefaults,
   };
   post({ type: "ready", info });
 }

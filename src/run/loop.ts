@@ -24,6 +24,7 @@ import { describeParameter, type ParameterSpace } from "../objective/parameters"
 import { startingPoint } from "../objective/saved-parameters";
 import { readInitialParameters } from "./initial-parameters";
 import { namedParameterOverrides } from "./space-defaults";
+import { objectiveRecommendation } from "./objective-defaults";
 import { ActiveClock } from "./clock";
 import { openEvaluator } from "./open-evaluator";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
@@ -448,7 +449,9 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
     const info = evaluator.info;
     const initial = settings.initialFile ? startingPoint(readInitialParameters(settings.initialFile), info) : info.initial;
     const base = optimizerEntry(settings.optimizer).config;
-    const effective = info.parameters ? namedParameterOverrides(base, overrides) : overrides;
+    const recommended = objectiveRecommendation(info.optimizerDefaults, settings.optimizer, info.file);
+    const requested = { ...recommended, ...overrides }; // a setting given for the run wins over the objective's
+    const effective = info.parameters ? namedParameterOverrides(base, requested) : requested;
     const optimizer = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
     const config: RunConfig = {
       format: "zoar-run/1",
@@ -464,6 +467,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       optimizer: settings.optimizer,
       config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d; named parameters: their defaults)
       overrides,
+      ...(Object.keys(recommended).length > 0 ? { recommended } : {}),
       seed,
       stop,
       ...policies,
