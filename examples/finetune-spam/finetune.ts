@@ -21,8 +21,10 @@
  *
  * Sizes (for quick runs and tests): ZOAR_FINETUNE_BATCH (minibatch, 32),
  * ZOAR_FINETUNE_TRAIN (training pool, all), ZOAR_FINETUNE_TEST (test texts,
- * all 400), ZOAR_FINETUNE_THREADS (onnxruntime threads, 1). Set the same
- * variables again when resuming a run.
+ * all 400), ZOAR_FINETUNE_THREADS (onnxruntime threads, 1),
+ * ZOAR_FINETUNE_METRICS_EVERY (iterations between held-out metrics, 25; for
+ * one run, --metrics-every does the same). Set the same variables again when
+ * resuming a run.
  */
 import * as path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -53,6 +55,7 @@ const configuration = configurationFromEnvironment();
 const BATCH = environmentInteger("ZOAR_FINETUNE_BATCH", 32);
 const TRAIN = environmentInteger("ZOAR_FINETUNE_TRAIN", Number.MAX_SAFE_INTEGER);
 const TEST = environmentInteger("ZOAR_FINETUNE_TEST", Number.MAX_SAFE_INTEGER);
+const METRICS_EVERY = environmentInteger("ZOAR_FINETUNE_METRICS_EVERY", 25);
 /** Each e-mail is read up to this many tokens (its snippet averages about 98): the cost of a forward pass is linear in it. */
 const TOKENS_PER_TEXT = 64;
 /** Texts per session.run when scoring the test split: small, so its activations (about 2 MB a text) stay under the minibatch's. */
@@ -136,7 +139,7 @@ export default defineObjective({
     `value: cross-entropy of ${BATCH} training e-mails; metrics: accuracy on ${testSet.length} held-out e-mails`,
   dimension,
   initial: initialPoint,
-  metricsEvery: 25,
+  metricsEvery: METRICS_EVERY,
   // Measured on this task (README, "Results"): zoar-pairs' preset (5e-5, for
   // full models) barely moves 4,097 numbers in 300 steps, 3e-3 loses accuracy
   // early; MeZO's plain gradient steps take 3e-3. --lr overrides either.
