@@ -4,11 +4,11 @@
  * over seeds; the zero-shot and linear-probe reference accuracies; time per
  * step split into forward passes and the engine (noise included); peak memory.
  *
- *   node esbuild.config.mjs && npx tsx examples/finetune-spam/run-experiments.ts [--seeds 0,1,2] [--iterations 300] [--methods zoar-pairs,spsa,spsa-radazo] [--references]
+ *   node esbuild.config.mjs && npx tsx examples/finetune-spam/run-experiments.ts [--seeds 0,1,2] [--iterations 300] [--methods zoar-pairs,spsa,spsa-radazo] [--parallel 2] [--references]
  *
  * Each run is the user's command, `zoar run examples/finetune-spam/finetune.ts
  * --optimizer ... --seed S` (dist/cli.js, the objective's own recommended
- * settings, the default minibatch), one at a time under
+ * settings, the default minibatch), --parallel at a time (default 1) under
  * `flock /tmp/zoar-heavy.lock`. results.json and results.svg are rewritten
  * after every run; runs already recorded with the same setup are kept, so an
  * interrupted session continues where it stopped. --references recomputes the
@@ -47,11 +47,13 @@ const { values: args } = parseArgs({
     iterations: { type: "string", default: "300" },
     methods: { type: "string", default: "zoar-pairs,spsa,spsa-radazo" },
     references: { type: "boolean", default: false },
+    parallel: { type: "string", default: "1" },
     "references-only": { type: "string" },
   },
 });
 const seeds = args.seeds!.split(",").map(Number);
 const iterations = Number(args.iterations);
+const parallel = Number(args.parallel);
 
 /** The learning rates are the objective's (its optimizerDefaults); only the update rule is changed here. */
 const METHODS: { key: string; label: string; optimizer: string; flags: string[]; overrides: Partial<OptimizerConfig> }[] = [
@@ -78,6 +80,8 @@ interface RunRecord {
   elapsedMs: number;
   /** Median time of an iteration without metrics: the two forward passes plus the engine. */
   msPerStep: number;
+  /** Other runs going at the same time (--parallel), each on a core of its own. */
+  runsAlongside?: number;
 }
 
 async function embedAll(session: ort.InferenceSession, encoded: number[][]): Promise<Float32Array> {
@@ -149,29 +153,44 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** One run through the command line, under the heavy-work lock; its trace read back. */
-function runOnce(method: (typeof METHODS)[number], seed: number, runsDir: string): RunRecord {
-  const cliArgs = ["run", "examples/finetune-spam/finetune.ts", "--optimizer", method.optimizer, ...method.flags, "--seed", String(seed), "--iterations", String(iterations), "--metrics-every", String(METRICS_EVERY), "--runs-dir", runsDir, "--json"];
-  const child = spawnSync("flock", [LOCK, process.execPath, CLI, ...cliArgs], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 2 ** 20 });
-  if (child.status !== 0) throw new Error(`${method.label} seed ${seed}: zoar run exited with ${child.status}`);
-  const result = JSON.parse(child.stdout) as RunResult;
-  if (result.status !== "done") throw new Error(`${method.label} seed ${seed}: ${result.status} ${result.error?.message ?? ""}`);
-  const store = RunStore.open(result.runDir!);
-  const trace = store.readTrace().lines;
-  const accuracy = trace.filter((l) => l.metrics).map((l) => ({ iteration: l.iteration, accuracy: l.metrics!.accuracy }));
-  accuracy.push({ iteration: result.iterations, accuracy: result.metrics!.accuracy });
-  return {
-    method: method.label,
-    optimizer: method.optimizer,
-    config: store.readConfig().config,
-    seed,
-    command: `zoar ${cliArgs.slice(0, cliArgs.indexOf("--metrics-every")).join(" ")}`,
-    accuracy,
-    finalAccuracy: result.metrics!.accuracy,
-    finalTestLoss: result.metrics!.testLoss,
-    elapsedMs: result.elapsedMs,
-    msPerStep: median(trace.flatMap((l, i) => (i > 0 && !l.metrics ? [l.elapsedMs - trace[i - 1].elapsedMs] : []))),
-  };
+type Method = (typeof METHODS)[number];
+
+/**
+ * Runs through the command line, all at once under one hold of the
+ * heavy-work lock (--parallel: one per core), each with one onnxruntime
+ * thread as the default command has; their traces read back.
+ */
+function runTogether(jobs: { method: Method; seed: number }[], runsDir: string): RunRecord[] {
+  const argsOf = ({ method, seed }: { method: Method; seed: number }) =>
+    ["run", "examples/finetune-spam/finetune.ts", "--optimizer", method.optimizer, ...method.flags, "--seed", String(seed), "--iterations", String(iterations), "--metrics-every", String(METRICS_EVERY), "--runs-dir", runsDir, "--json"];
+  const outputs = jobs.map((_, i) => path.join(runsDir, `result-${i}.json`));
+  const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+  const script = jobs.map((job, i) => `${[process.execPath, CLI, ...argsOf(job)].map(quote).join(" ")} > ${quote(outputs[i])} &`).join("\n") + "\nwait";
+  const child = spawnSync("flock", [LOCK, "sh", "-c", script], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (child.status !== 0) throw new Error(`zoar run failed under flock (${child.status})`);
+  return jobs.map((job, i) => {
+    const { method, seed } = job;
+    const result = JSON.parse(fs.readFileSync(outputs[i], "utf8")) as RunResult;
+    if (result.status !== "done") throw new Error(`${method.label} seed ${seed}: ${result.status} ${result.error?.message ?? ""}`);
+    const store = RunStore.open(result.runDir!);
+    const trace = store.readTrace().lines;
+    const accuracy = trace.filter((l) => l.metrics).map((l) => ({ iteration: l.iteration, accuracy: l.metrics!.accuracy }));
+    accuracy.push({ iteration: result.iterations, accuracy: result.metrics!.accuracy });
+    const cliArgs = argsOf(job);
+    return {
+      method: method.label,
+      optimizer: method.optimizer,
+      config: store.readConfig().config,
+      seed,
+      command: `zoar ${cliArgs.slice(0, cliArgs.indexOf("--metrics-every")).join(" ")}`,
+      accuracy,
+      finalAccuracy: result.metrics!.accuracy,
+      finalTestLoss: result.metrics!.testLoss,
+      elapsedMs: result.elapsedMs,
+      msPerStep: median(trace.flatMap((l, t) => (t > 0 && !l.metrics ? [l.elapsedMs - trace[t - 1].elapsedMs] : []))),
+      runsAlongside: jobs.length - 1,
+    };
+  });
 }
 
 type References = Awaited<ReturnType<typeof references>>;
@@ -206,7 +225,7 @@ async function main(): Promise<void> {
     const results = {
       machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores (shared with other jobs: timings are noisy), node ${process.version}`,
       date: new Date().toISOString(),
-      command: `npx tsx examples/finetune-spam/run-experiments.ts --seeds ${seeds.join(",")} --iterations ${iterations}`,
+      command: `npx tsx examples/finetune-spam/run-experiments.ts --seeds ${seeds.join(",")} --iterations ${iterations} --parallel ${parallel}`,
       setup: { weights: "layernorm", dimension, batch: BATCH, tokensPerText: TOKENS_PER_TEXT, metricsEvery: METRICS_EVERY, iterations, trainTexts: reference.trainTexts, testTexts: reference.testTexts },
       references: { zeroShot: reference.zeroShot, linearProbe: reference.linearProbe },
       timing: {
@@ -222,14 +241,13 @@ async function main(): Promise<void> {
     fs.writeFileSync(PLOT_FILE, plotAccuracy(results.runs, results.references, iterations));
   };
   write();
-  for (const seed of seeds) {
-    for (const method of chosen) {
-      if (runs.some((r) => r.method === method.label && r.seed === seed)) continue;
-      const record = runOnce(method, seed, runsDir);
+  const pending = seeds.flatMap((seed) => chosen.map((method) => ({ method, seed }))).filter(({ method, seed }) => !runs.some((r) => r.method === method.label && r.seed === seed));
+  while (pending.length > 0) {
+    for (const record of runTogether(pending.splice(0, parallel), runsDir)) {
       runs.push(record);
-      console.log(`${method.label} seed ${seed}: accuracy ${record.accuracy[0].accuracy} -> ${record.finalAccuracy}, ${record.msPerStep.toFixed(0)} ms/step`);
-      write();
+      console.log(`${record.method} seed ${record.seed}: accuracy ${record.accuracy[0].accuracy} -> ${record.finalAccuracy}, ${record.msPerStep.toFixed(0)} ms/step`);
     }
+    write();
   }
   fs.rmSync(runsDir, { recursive: true, force: true });
 }
