@@ -70,7 +70,11 @@ async function freePort(): Promise<number> {
 export interface CodeServerOptions {
   /** Files and folders copied into the workspace, relative to the project root; folders are merged in order. */
   copy: string[];
-  /** Symbolic links made in the workspace: name there -> path relative to the project root (e.g. node_modules, for packages an objective reads at run time). */
+  /**
+   * Symbolic links made in the workspace: path there -> path relative to the project root (an example
+   * used in place; node_modules, for packages an objective reads at run time). The links go with the
+   * server's scratch folder, their targets stay.
+   */
   links?: Record<string, string>;
   /** The workspace's .vscode/settings.json. */
   workspaceSettings?: Record<string, unknown>;
@@ -118,7 +122,10 @@ export class CodeServer {
       const from = path.join(ROOT, source);
       fs.cpSync(from, fs.statSync(from).isDirectory() ? workspace : path.join(workspace, path.basename(source)), { recursive: true });
     }
-    for (const [name, target] of Object.entries(options.links ?? {})) fs.symlinkSync(path.join(ROOT, target), path.join(workspace, name));
+    for (const [name, target] of Object.entries(options.links ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+      fs.symlinkSync(path.join(ROOT, target), path.join(workspace, name));
+    }
     if (options.workspaceSettings) {
       fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
       fs.writeFileSync(path.join(workspace, ".vscode/settings.json"), JSON.stringify(options.workspaceSettings, null, 2));
