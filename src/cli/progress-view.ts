@@ -22,6 +22,8 @@ function describeStart(info: RunStarted, label: string): string {
   const size = parameters ? `${Object.keys(parameters).length} parameters in ${dimension} coordinates` : `${dimension} parameters`;
   const what = `${config.optimizer} on "${config.objective.name}" (${size}, seed ${config.seed})`;
   const lines = [`${label}${info.resumed ? `resuming at iteration ${info.iteration}: ` : "running "}${what} -> ${displayPath(info.runDir)}`];
+  const recommended = Object.entries(config.recommended ?? {}).filter(([key]) => !(key in config.overrides));
+  if (recommended.length > 0) lines.push(`settings the objective recommends: ${recommended.map(([key, value]) => `${key} ${String(value)}`).join(", ")}`);
   if (info.provider) lines.push(`ONNX provider: ${info.provider}${info.providerNote ? ` (${info.providerNote})` : ""}`);
   if (info.evaluator) lines.push(`evaluator: ${describeEvaluator(info.evaluator)}`);
   return lines.join("\n");

@@ -136,6 +136,7 @@ export class ObjectiveHub {
       for (const run of runs) {
         const header = storedHeader(run, "");
         session.addStoredRun({ runId: run.id, header, runDir: run.dir, created: run.config.created }, run.points);
+        if (run.result) session.appendFinalMetrics(run.id, run.result);
       }
       // The newest run describes the objective until a run of this window loads it.
       const newest = runs[runs.length - 1];

@@ -301,6 +301,7 @@ export class ObjectiveRunner {
 
   private finish(run: LiveRun, result: RunResult): void {
     this.session.updateHeader(run.runId, (header) => resultHeader(header, result));
+    this.session.appendFinalMetrics(run.runId, result);
     if (result.runDir) {
       this.session.setRunDir(run.runId, result.runDir);
       this.refreshParameters(run, true);

@@ -19,6 +19,7 @@ import {
 } from "../protocol";
 import { TraceDecimator, type TracePoint } from "./decimate";
 import { runLabel } from "./runView";
+import type { RunResult } from "../run/types";
 
 interface SessionRun {
   header: RunHeader;
@@ -200,6 +201,20 @@ export class ObjectiveSession {
     this.changed();
   }
 
+  /**
+   * The metrics of a run's final parameters (result.json's), measured after
+   * its last iteration and so in no trace line: the last point of its Metrics chart.
+   */
+  appendFinalMetrics(runId: string, result: Pick<RunResult, "iterations" | "evaluations" | "metrics">): void {
+    const run = this.find(runId);
+    if (!run || !result.metrics) return;
+    const last = run.metrics[run.metrics.length - 1];
+    if (last && last.iteration >= result.iterations) return;
+    run.metrics.push(metricsPointOf({ iteration: result.iterations, evaluations: result.evaluations, metrics: result.metrics }));
+    run.changed = true;
+    this.changed();
+  }
+
   setInspector(runId: string, inspector: InspectorData): void {
     const run = this.find(runId);
     if (!run) return;
@@ -305,7 +320,7 @@ export class ObjectiveSession {
   }
 }
 
-function metricsPointOf(point: TracePoint): MetricsPoint {
+function metricsPointOf(point: Pick<TracePoint, "iteration" | "evaluations" | "metrics">): MetricsPoint {
   const values = Object.fromEntries(Object.entries(point.metrics ?? {}).map(([name, value]) => [name, toWireNumber(value)]));
   return { iteration: point.iteration, evaluations: point.evaluations, values };
 }

@@ -6,6 +6,7 @@
  * this file is bundled into every objective. Objectives that declare named
  * parameters (parameters.ts) are normalized to the same vector form here.
  */
+import type { OptimizerConfig } from "../engine/config";
 import {
   decodeParameters,
   encodeParameters,
@@ -55,6 +56,14 @@ type PrecisionField<P extends ObjectivePrecision> = P extends "float32" ? { prec
 
 export const OBJECTIVE_PRECISIONS: readonly ObjectivePrecision[] = ["float64", "float32"];
 
+/**
+ * Settings an objective recommends, per optimizer name, on top of that
+ * optimizer's preset, e.g. `{ "zoar-pairs": { lr: 1e-3 }, spsa: { lr: 3e-3 } }`.
+ * A setting given for the run itself (a command-line flag, a dashboard field)
+ * wins; an optimizer not named here runs its preset.
+ */
+export type OptimizerDefaults = Readonly<Record<string, Partial<OptimizerConfig>>>;
+
 interface ObjectiveDefinitionCommon<P extends ObjectivePrecision> {
   /** Number of parameters, a positive integer. */
   dimension: number;
@@ -68,6 +77,8 @@ interface ObjectiveDefinitionCommon<P extends ObjectivePrecision> {
   metrics?(theta: ObjectiveVector<P>, context: EvaluationContext): Metrics | Promise<Metrics>;
   /** Iterations between two metrics computations; default 10. `--metrics-every` overrides it. */
   metricsEvery?: number;
+  /** Recommended optimizer settings for this objective, per optimizer; see OptimizerDefaults. */
+  optimizerDefaults?: OptimizerDefaults;
   bounds?: ObjectiveBounds;
   name?: string;
   description?: string;
@@ -98,6 +109,7 @@ interface ParametricDefinitionCommon<S extends ParameterSpace> {
   /** As for vector objectives, with the decoded parameters; see ObjectiveDefinitionCommon.metrics. */
   metrics?(p: ParameterValues<S>, context: EvaluationContext): Metrics | Promise<Metrics>;
   metricsEvery?: number;
+  optimizerDefaults?: OptimizerDefaults;
   dimension?: undefined;
   bounds?: undefined;
   initial?: undefined;
@@ -167,6 +179,8 @@ export interface NormalizedObjective {
   evaluateBatch: ((xs: Row[], context: EvaluationContext) => unknown) | undefined;
   metrics: ((theta: Row, context: EvaluationContext) => unknown) | undefined;
   metricsEvery: number;
+  /** Empty when the objective recommends nothing. */
+  optimizerDefaults: OptimizerDefaults;
   setup: (() => unknown) | undefined;
   /** The declared parameters, when the objective has them; `evaluate` then decodes x into them. */
   parameters: ParameterSpace | undefined;
@@ -242,7 +256,18 @@ function functionProblems(d: Record<string, unknown>): string[] {
   if (every !== undefined && !(typeof every === "number" && Number.isInteger(every) && every > 0)) {
     problems.push(`metricsEvery must be a positive integer, got ${String(every)}`);
   }
+  problems.push(...optimizerDefaultsProblems(d.optimizerDefaults));
   return problems;
+}
+
+/** The shape of optimizerDefaults; the settings themselves are checked against the optimizer when a run starts. */
+function optimizerDefaultsProblems(defaults: unknown): string[] {
+  if (defaults === undefined) return [];
+  const isRecord = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isRecord(defaults)) return [`optimizerDefaults must be an object keyed by optimizer name, e.g. { "zoar-pairs": { lr: 0.001 } }`];
+  return Object.entries(defaults as Record<string, unknown>)
+    .filter(([, settings]) => !isRecord(settings))
+    .map(([name, settings]) => `optimizerDefaults["${name}"] must be an object of optimizer settings, got ${Array.isArray(settings) ? "an array" : String(settings)}`);
 }
 
 /** Reads an objective module's exports: `export default defineObjective({...})` or a bare default function. */
@@ -325,6 +350,7 @@ export function normalizeDefinition(
     evaluateBatch: def.evaluateBatch?.bind(def),
     metrics: def.metrics?.bind(def),
     metricsEvery: def.metricsEvery ?? DEFAULT_METRICS_EVERY,
+    optimizerDefaults: def.optimizerDefaults ?? {},
     setup: def.setup?.bind(def),
     parameters: undefined,
   };
@@ -353,6 +379,7 @@ function normalizeParametric(def: ParametricObjectiveDefinition, defaultName: st
       ((xs: Row[], ...rest: unknown[]) => (evaluateBatch as (...args: unknown[]) => unknown).call(def, xs.map(decode), ...rest)),
     metrics: metrics && ((theta: Row, context: EvaluationContext) => metrics.call(def, decode(theta), context)),
     metricsEvery: def.metricsEvery ?? DEFAULT_METRICS_EVERY,
+    optimizerDefaults: def.optimizerDefaults ?? {},
     setup: def.setup?.bind(def),
     parameters: space,
   };

@@ -21,7 +21,7 @@ import {
   type WorkerMessage,
   type WorkerStartData,
 } from "./protocol";
-import type { ObjectivePrecision } from "./definition";
+import type { ObjectivePrecision, OptimizerDefaults } from "./definition";
 import type { ParameterSpace } from "./parameters";
 import type { OnnxProviderPreference } from "./runtime-context";
 import { firstLocationIn, trimToBundle } from "./stack";
@@ -59,6 +59,8 @@ export interface ObjectiveInfo {
   readonly hasMetrics: boolean;
   /** The objective's own metricsEvery (default 10). */
   readonly metricsEvery: number;
+  /** Settings the objective recommends per optimizer; a run's own settings override them. */
+  readonly optimizerDefaults: OptimizerDefaults;
 }
 
 /** A query whose value was unusable under policy "skip"; its value came back as NaN. */

@@ -5,7 +5,7 @@
  * the host awaits with Atomics.waitAsync. A message back costs several times
  * more than that on the host's event loop, so only failures are posted.
  */
-import type { ObjectivePrecision } from "./definition";
+import type { ObjectivePrecision, OptimizerDefaults } from "./definition";
 import type { ObjectiveFailure } from "./errors";
 import type { ParameterSpace } from "./parameters";
 import type { OnnxProviderPreference } from "./runtime-context";
@@ -75,6 +75,8 @@ export interface ObjectiveInfoMessage {
   /** Whether the objective defines metrics(), and how often it asks for them. */
   hasMetrics: boolean;
   metricsEvery: number;
+  /** The objective's recommended settings per optimizer (definition.ts, OptimizerDefaults). */
+  optimizerDefaults: OptimizerDefaults;
 }
 
 export type WorkerMessage =

@@ -24,6 +24,7 @@ export type {
   Metrics,
   ObjectiveBounds,
   ObjectiveDefinition,
+  OptimizerDefaults,
   ParametricObjectiveDefinition,
   PointwiseObjectiveDefinition,
   PointwiseParametricDefinition,

@@ -177,6 +177,7 @@ async function load(): Promise<void> {
     ...providerSummary(),
     hasMetrics: objective.metrics !== undefined,
     metricsEvery: objective.metricsEvery,
+    optimizerDefaults: objective.optimizerDefaults,
   };
   post({ type: "ready", info });
 }

@@ -40,4 +40,5 @@ declare module "zoar" {
   export type VectorParameter = import("./sdk").VectorParameter;
   export type EvaluationContext = import("./sdk").EvaluationContext;
   export type Metrics = import("./sdk").Metrics;
+  export type OptimizerDefaults = import("./sdk").OptimizerDefaults;
 }

@@ -26,6 +26,7 @@ import { describeParameter, type ParameterSpace } from "../objective/parameters"
 import { startingPoint } from "../objective/saved-parameters";
 import { readInitialParameters } from "./initial-parameters";
 import { namedParameterOverrides } from "./space-defaults";
+import { objectiveRecommendation } from "./objective-defaults";
 import { ActiveClock } from "./clock";
 import { openEvaluator } from "./open-evaluator";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
@@ -451,7 +452,9 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
     const info = evaluator.info;
     const initial = settings.initialFile ? startingPoint(readInitialParameters(settings.initialFile), info) : info.initial;
     const entry = optimizerEntry(settings.optimizer);
-    const named = info.parameters ? namedParameterOverrides(entry.config, overrides) : overrides;
+    const recommended = objectiveRecommendation(info.optimizerDefaults, settings.optimizer, info.file);
+    const requested = { ...recommended, ...overrides }; // a setting given for the run wins over the objective's
+    const named = info.parameters ? namedParameterOverrides(entry.config, requested) : requested;
     // The objective's precision is the run's default; CMA-ES keeps float64 whatever the objective computes in.
     const effective = named.precision === undefined && !entry.cma ? { ...named, precision: info.precision } : named;
     const optimizer: Optimizer<Vector> = createOptimizer(settings.optimizer, effective, { initial, seed, bounds: info.bounds });
@@ -469,6 +472,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
       optimizer: settings.optimizer,
       config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d; named parameters: their defaults)
       overrides,
+      ...(Object.keys(recommended).length > 0 ? { recommended } : {}),
       seed,
       stop,
       ...policies,

@@ -69,6 +69,8 @@ export interface RunConfig {
   /** The optimizer's configuration after the overrides were applied. */
   config: OptimizerConfig;
   overrides: Partial<OptimizerConfig>;
+  /** The objective's recommended settings for this optimizer (its optimizerDefaults) that applied under overrides; absent when none. */
+  recommended?: Partial<OptimizerConfig>;
   seed: number;
   stop: StopConditions;
   timeoutMs: number;

@@ -7,6 +7,7 @@
  * taking this process along. Bundled to dist/run-worker.js; run from source
  * through tsx in development.
  */
+import * as esbuild from "esbuild";
 import { coreIsFree, installDrawingThreads } from "./drawing-threads";
 import { failureOutcome, type RunLoop, resumeRun, startRun } from "./loop";
 import type { RunCommand, RunProcessStart, RunWorkerMessage, RunWorkerStart } from "./messages";
@@ -77,6 +78,8 @@ async function run(message: RunProcessStart): Promise<void> {
     finish(notStarted(start, error));
     return;
   }
+  // The objective is compiled: esbuild's service process (about 25 MB) is not needed again in this run.
+  void esbuild.stop();
   loop.onProgress((progress) => post({ type: "progress", progress }));
   post({ type: "started", started: loop.started });
   for (const command of early.splice(0)) apply(command);

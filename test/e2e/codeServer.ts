@@ -70,6 +70,12 @@ async function freePort(): Promise<number> {
 export interface CodeServerOptions {
   /** Files and folders copied into the workspace, relative to the project root; folders are merged in order. */
   copy: string[];
+  /**
+   * Symbolic links made in the workspace: path there -> path relative to the project root (an example
+   * used in place; node_modules, for packages an objective reads at run time). The links go with the
+   * server's scratch folder, their targets stay.
+   */
+  links?: Record<string, string>;
   /** The workspace's .vscode/settings.json. */
   workspaceSettings?: Record<string, unknown>;
   /** User settings (settings.json of the temporary user-data folder), over the quiet defaults. */
@@ -115,6 +121,10 @@ export class CodeServer {
     for (const source of options.copy) {
       const from = path.join(ROOT, source);
       fs.cpSync(from, fs.statSync(from).isDirectory() ? workspace : path.join(workspace, path.basename(source)), { recursive: true });
+    }
+    for (const [name, target] of Object.entries(options.links ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+      fs.symlinkSync(path.join(ROOT, target), path.join(workspace, name));
     }
     if (options.workspaceSettings) {
       fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });

@@ -225,6 +225,11 @@ export class Dashboard {
     });
   }
 
+  /** The points the Metrics chart has drawn: one array of values per metric name, x (the iteration) first. */
+  async metricsPlotted(): Promise<(number | null | undefined)[][]> {
+    return this.frame.evaluate(() => window.zoarDashboard?.chartData("metrics") ?? []);
+  }
+
   async waitForStatus(expected: RegExp, timeoutMs = 120_000): Promise<string> {
     return poll(`the dashboard's status to match ${expected}`, () => this.status(), (status) => expected.test(status), timeoutMs);
   }

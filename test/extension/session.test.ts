@@ -185,4 +185,19 @@ describe("dashboard session (host view model)", () => {
     const next = session.takeUpdate();
     assert.equal(next.kind === "progress" ? next.messages[0].metrics : "none", undefined, "no metrics point, no metrics field");
   });
+
+  it("ends a run's metrics with its final parameters' (result.json's), once", () => {
+    const session = new ObjectiveSession("/w/finetune.ts", "finetune.ts");
+    session.addLiveRuns([{ runId: "a", header: header("a"), runDir: undefined, created: "2026-01-01T00:00:00Z" }]);
+    session.appendTrace("a", [{ ...point(0), metrics: { accuracy: 0.7 } }, point(1), point(2)]);
+    session.takeUpdate();
+    session.snapshot(CAN_RUN, []);
+    session.appendFinalMetrics("a", { iterations: 3, evaluations: 33, metrics: { accuracy: 0.8 } });
+    session.appendFinalMetrics("a", { iterations: 3, evaluations: 33, metrics: { accuracy: 0.8 } });
+    const update = session.takeUpdate();
+    const messages = update.kind === "progress" ? update.messages : [];
+    assert.deepEqual(messages[0].metrics, [{ iteration: 3, evaluations: 33, values: { accuracy: 0.8 } }], "the final point, after the trace's");
+    session.appendFinalMetrics("a", { iterations: 3, evaluations: 33, metrics: undefined });
+    assert.deepEqual(session.snapshot(CAN_RUN, []).runs[0].metrics?.map((p) => p.iteration), [0, 3]);
+  });
 });

@@ -112,6 +112,18 @@ describe("objective definition", () => {
     ]);
   });
 
+  it("takes optimizerDefaults keyed by optimizer name and checks their shape", () => {
+    const optimizerDefaults = { "zoar-pairs": { lr: 1e-3 } };
+    assert.deepEqual(normalizeDefinition(checkDefinition({ dimension: 1, evaluate, optimizerDefaults }), undefined, "m").optimizerDefaults, optimizerDefaults);
+    assert.deepEqual(normalizeDefinition(checkDefinition({ dimension: 1, evaluate }), undefined, "m").optimizerDefaults, {});
+    assert.deepEqual(definitionProblems({ dimension: 1, evaluate, optimizerDefaults: 0.001 }), [
+      'optimizerDefaults must be an object keyed by optimizer name, e.g. { "zoar-pairs": { lr: 0.001 } }',
+    ]);
+    assert.deepEqual(definitionProblems({ dimension: 1, evaluate, optimizerDefaults: { spsa: 0.001 } }), [
+      'optimizerDefaults["spsa"] must be an object of optimizer settings, got 0.001',
+    ]);
+  });
+
   it("takes initial parameters as a Float32Array of a million values", () => {
     const initial = new Float32Array(1_000_000).fill(0.5);
     const normalized = normalizeDefinition(checkDefinition({ dimension: initial.length, evaluate, initial: () => initial }), initial, "big");
