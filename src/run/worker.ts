@@ -21,8 +21,17 @@ let finished = false;
 /** Commands that arrived while the objective was loading. */
 const early: RunCommand[] = [];
 
+/**
+ * Send to the host. A host killed a moment ago can still look connected: the
+ * write then fails (EPIPE), and without a callback that failure would be an
+ * uncaught 'error' ending this process before its result is written. The
+ * disconnect that follows stops the run cleanly (onHostGone).
+ */
 function post(message: RunWorkerMessage, then?: () => void): void {
-  if (process.connected) process.send!(message, undefined, undefined, then);
+  if (!process.connected) return;
+  process.send!(message, undefined, undefined, (error) => {
+    if (!error) then?.();
+  });
 }
 
 function apply(command: RunCommand): void {
