@@ -5,6 +5,7 @@
 // ZOAR_FINETUNE_* variables reach the run through the editor's environment).
 import assert from "node:assert/strict";
 import { ensureUseLiteModels } from "../../examples/finetune-spam/model/models";
+import { useEnvironment } from "../examples/environment";
 import { withCodeServer } from "./suite";
 import { poll } from "./workbench";
 
@@ -13,20 +14,8 @@ const METRICS_EVERY = 10;
 const SUBSET = { ZOAR_FINETUNE_TRAIN: "64", ZOAR_FINETUNE_TEST: "32", ZOAR_FINETUNE_BATCH: "8", ZOAR_FINETUNE_METRICS_EVERY: String(METRICS_EVERY) };
 
 describe("e2e: fine-tuning USE-Lite (examples/finetune-spam) in code-server", function () {
-  const saved: Record<string, string | undefined> = {};
-  before(() => {
-    ensureUseLiteModels(); // the models are generated files: made here, copied with the example
-    for (const [name, value] of Object.entries(SUBSET)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-  after(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  useEnvironment(SUBSET);
+  before(() => ensureUseLiteModels()); // the models are generated files: made here, copied with the example
 
   const e2e = withCodeServer({
     copy: [],

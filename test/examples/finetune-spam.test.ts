@@ -12,6 +12,7 @@ import { readSavedParameters, savedVector, saveRunParameters } from "../../src/r
 import { tokenBatch } from "../../examples/finetune-spam/model/batch";
 import { ensureUseLiteModels, tunedModel } from "../../examples/finetune-spam/model/models";
 import { UseTokenizer } from "../../examples/finetune-spam/model/tokenizer";
+import { useEnvironment } from "./environment";
 import { PROBABILITY_OUTPUT, readPretrained } from "../../examples/finetune-spam/model/useLite";
 
 const FINETUNE_FILE = path.resolve(__dirname, "../../examples/finetune-spam/finetune.ts");
@@ -21,23 +22,12 @@ const SUBSET = { ZOAR_FINETUNE_TRAIN: "32", ZOAR_FINETUNE_BATCH: "64", ZOAR_FINE
 describe("fine-tuning USE-Lite as a spam filter (examples/finetune-spam)", function () {
   this.timeout(180_000);
   let runsDir: string;
-  const saved: Record<string, string | undefined> = {};
-
+  useEnvironment(SUBSET);
   before(() => {
     ensureUseLiteModels();
     runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoar-finetune-test-"));
-    for (const [name, value] of Object.entries(SUBSET)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
   });
-  after(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    fs.rmSync(runsDir, { recursive: true, force: true });
-  });
+  after(() => fs.rmSync(runsDir, { recursive: true, force: true }));
 
   it("lowers the training loss in 20 steps of zoar-pairs and logs held-out metrics", async () => {
     const loop = await startRun({ objectiveFile: FINETUNE_FILE, optimizer: "zoar-pairs", overrides: { lr: 0.01 }, seed: 3, stop: { iterations: 20 }, metricsEvery: 10, runsDir });
