@@ -154,6 +154,8 @@ export class QueueEvaluator implements BatchEvaluator {
     return () => this.statusListeners.delete(listener);
   }
 
+  readonly usesRecipes = true;
+
   evaluateBatch(points: Float64Array, rows: number, iteration: number, recipe?: QueryRecipe | null): Promise<Float64Array> {
     const run = this.order.then(() => this.dispatch(points, rows, iteration, recipe));
     this.order = run.catch(() => undefined);

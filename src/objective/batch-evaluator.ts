@@ -15,9 +15,12 @@ export interface EvaluatorStatus {
 
 export interface BatchEvaluator {
   readonly info: ObjectiveInfo;
+  /** Whether evaluateBatch reads a recipe (absent: never, so the run does not describe its batches). */
+  readonly usesRecipes?: boolean;
   /**
    * Values of `rows` points laid out row-major in `points` (either precision), in row order; `iteration` labels errors.
-   * `recipe`, when the engine built the rows from seeds, lets a remote evaluator send theta instead of the points.
+   * `recipe`, when the engine built the rows from seeds, lets a remote evaluator send theta instead of the points;
+   * it is passed only to evaluators that say `usesRecipes`.
    */
   evaluateBatch(points: Float64Array | Float32Array, rows: number, iteration: number, recipe?: QueryRecipe | null): Promise<Float64Array>;
   /** The objective's metrics() of `theta` with iteration `iteration`'s context; rejects when it defines none. */

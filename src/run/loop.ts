@@ -263,7 +263,7 @@ export class RunLoop {
 
   /** The batch's values, or undefined when the run was asked to stop first. */
   private async evaluate(batch: AskBatch): Promise<Float64Array | undefined> {
-    const evaluation = this.evaluator.evaluateBatch(batch.points, batch.rows, batch.iteration, this.optimizer.queryRecipe());
+    const evaluation = this.evaluator.evaluateBatch(batch.points, batch.rows, batch.iteration, this.evaluator.usesRecipes ? this.optimizer.queryRecipe() : null);
     // If the stop wins, closing the evaluator rejects this batch; nobody waits for it then.
     evaluation.catch(() => undefined);
     return Promise.race([evaluation, this.stopSignal]);

@@ -26,6 +26,7 @@ function float64Points(evaluator: BatchEvaluator): BatchEvaluator {
     get info() {
       return evaluator.info;
     },
+    usesRecipes: evaluator.usesRecipes,
     evaluateBatch: (points, rows, iteration, recipe) => evaluator.evaluateBatch(widen(points), rows, iteration, recipe),
     metrics: (theta, iteration) => evaluator.metrics(widen(theta), iteration),
     close: () => evaluator.close(),
