@@ -48,6 +48,7 @@ export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: 
   const firstMomentCorrection = config.biasCorrection ? 1 - Math.pow(beta1, state.step) : 1;
   const secondMomentCorrection = config.biasCorrection ? 1 - Math.pow(beta2, state.step) : 1;
   const warmingUp = state.step <= config.momentumWarmup;
+  if (!amsgrad && !epsInsideSqrt && !warmingUp && !config.biasCorrection) return plainAdaptiveStep(refined, lr, beta1, beta2, eps, m, v, theta, g);
   let squared = 0;
   for (let i = 0; i < d; i++) {
     const mi = beta1 * m[i] + (1 - beta1) * g[i];
@@ -60,6 +61,41 @@ export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: 
     second = warmingUp ? 1 : second / secondMomentCorrection;
     const denominator = epsInsideSqrt ? Math.sqrt(second + eps) : Math.sqrt(second) + eps;
     const step = (lr * (mi / firstMomentCorrection)) / denominator;
+    theta[i] -= step;
+    squared += step * step;
+  }
+  return squared;
+}
+
+/**
+ * The reference code's update (no bias correction, AMSGrad or warm-up, eps
+ * outside the root): the general loop's arithmetic without its per-coordinate
+ * choices and its divisions by corrections of 1, so the same bits, sooner.
+ */
+function plainAdaptiveStep(refined: boolean, lr: number, beta1: number, beta2: number, eps: number, m: Vector, v: Vector, theta: Vector, g: Vector): number {
+  const d = theta.length;
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  let squared = 0;
+  if (refined) {
+    for (let i = 0; i < d; i++) {
+      const mi = beta1 * m[i] + keep1 * g[i];
+      const vi = beta2 * v[i] + keep2 * mi * mi;
+      m[i] = mi;
+      v[i] = vi;
+      const step = (lr * mi) / (Math.sqrt(vi) + eps);
+      theta[i] -= step;
+      squared += step * step;
+    }
+    return squared;
+  }
+  for (let i = 0; i < d; i++) {
+    const gi = g[i];
+    const mi = beta1 * m[i] + keep1 * gi;
+    const vi = beta2 * v[i] + keep2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    const step = (lr * mi) / (Math.sqrt(vi) + eps);
     theta[i] -= step;
     squared += step * step;
   }

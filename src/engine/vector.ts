@@ -2,6 +2,7 @@
 // compiles them to tight machine code, and none of them allocates. A run
 // process keeps one precision, so each loop sees one array type.
 import type { Vector } from "./precision";
+import { type RowDirections, sumRowDirections } from "./row-sums";
 
 /** Euclidean norm. */
 export function norm2(x: Vector): number {
@@ -47,18 +48,27 @@ export interface DirectionRows {
   inverseMu: number;
 }
 
+/** Coordinates per span of addWeightedDirections: its sums stay in L1. */
+const SPAN = 1024;
+const spanSums = new Float64Array(SPAN);
+/** The plain sums row-sums.ts forms alongside; unused here. */
+const spanPlain = new Float64Array(SPAN);
+let spanStarts = new Int32Array(0);
+
 /**
  * out[i] += sum over k < count, in order, of weights[k] * u_k[i], where
  * u_k = (x_k - theta) / mu is direction k recovered from its query row.
- * Coordinate-major: each out[i] is written once.
+ * Each out[i] is written once (row-sums.ts forms the sums a span at a time).
  */
 export function addWeightedDirections(out: Vector, weights: ArrayLike<number>, count: number, rows: DirectionRows): void {
   const d = out.length;
   const { points, firstRow, stride, theta, inverseMu } = rows;
-  for (let i = 0; i < d; i++) {
-    const origin = theta[i];
-    let sum = 0;
-    for (let k = 0; k < count; k++) sum += weights[k] * ((points[(firstRow + k * stride) * d + i] - origin) * inverseMu);
-    out[i] += sum;
+  if (spanStarts.length < count) spanStarts = new Int32Array(count);
+  for (let k = 0; k < count; k++) spanStarts[k] = (firstRow + k * stride) * d;
+  const directions: RowDirections = { points, starts: spanStarts, theta, inverseMu };
+  for (let from = 0; from < d; from += SPAN) {
+    const length = Math.min(SPAN, d - from);
+    sumRowDirections(spanSums, spanPlain, weights, count, directions, from, length);
+    for (let j = 0; j < length; j++) out[from + j] += spanSums[j];
   }
 }

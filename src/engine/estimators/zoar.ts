@@ -22,6 +22,7 @@
 import type { SamplerKind } from "../config";
 import { type Precision, type Vector, vectorFrom, zeros } from "../precision";
 import { TILE, TiledDirections } from "../tiles";
+import { type RowDirections, sumRowDirections, sumTileDirections } from "../row-sums";
 import { addWeightedDirections } from "../vector";
 import type { BufferEntry, GradientEstimator, QueryBatch } from "./types";
 
@@ -60,6 +61,9 @@ export class ZoarEstimator implements GradientEstimator {
   /** The evicted block's contribution to Y and B over one tile. */
   private readonly oldTileY = new Float64Array(TILE);
   private readonly oldTileB = new Float64Array(TILE);
+  /** The newest block's A_s and B_s over one tile. */
+  private readonly newTileA = new Float64Array(TILE);
+  private readonly newTileB = new Float64Array(TILE);
 
   constructor(
     private readonly histories: number,
@@ -161,30 +165,43 @@ export class ZoarEstimator implements GradientEstimator {
     const oldWeights = this.oldWeights;
     if (regenerated) for (let q = 0; q < oldCount; q++) oldWeights[q] = evicted.values[q] - center;
     const scratch = regenerated ? this.tiles.start(evicted.seeds) : oldWeights;
-    // The evicted block's share of each tile is gathered first (it stays in
-    // cache), so the main loop below has no branch on how it is stored.
+    // Per tile, the newest block's sums are formed first, and a regenerated
+    // evicted block's (they stay in cache), then one window pass.
     const oldY = this.oldTileY;
     const oldB = this.oldTileB;
+    const newA = this.newTileA;
+    const newB = this.newTileB;
     if (evicted === null) {
       oldY.fill(0);
       oldB.fill(0);
     }
+    const rows: RowDirections = { points, starts: rowStarts, theta, inverseMu };
     for (let from = 0; from < d; from += TILE) {
       const to = Math.min(d, from + TILE);
       const length = to - from;
+      sumRowDirections(newA, newB, newWeights, k, rows, from, length);
+      if (oldPlain !== null && weighted !== null) {
+        // Stored vectors, read and written in the window pass itself; the
+        // newest block may reuse the evicted block's: each is read first.
+        for (let i = from, j = 0; i < to; i++, j++) {
+          const oldBi = oldPlain[i];
+          const oldYi = oldWeighted![i] + oldShift * oldBi;
+          const a = newA[j];
+          const b = newB[j];
+          weighted[i] = a;
+          plain![i] = b;
+          const heldB = sumB[i];
+          const y = sumY[i] - delta * heldB - oldYi + a;
+          const total = heldB - oldBi + b;
+          sumY[i] = y;
+          sumB[i] = total;
+          g[i] = scale * (y - shift * total);
+        }
+        continue;
+      }
       if (regenerated) {
         this.tiles.draw(oldCount, length);
-        for (let j = 0; j < length; j++) {
-          let y = 0;
-          let b = 0;
-          for (let q = 0; q < oldCount; q++) {
-            const u = scratch[q * TILE + j];
-            y += oldWeights[q] * u;
-            b += u;
-          }
-          oldY[j] = y;
-          oldB[j] = b;
-        }
+        sumTileDirections(oldY, oldB, oldWeights, oldCount, scratch, TILE, length);
       } else if (oldPlain !== null) {
         for (let j = 0; j < length; j++) {
           const b = oldPlain[from + j];
@@ -192,23 +209,14 @@ export class ZoarEstimator implements GradientEstimator {
           oldY[j] = oldWeighted![from + j] + oldShift * b;
         }
       }
+      if (weighted !== null) {
+        weighted.set(newA.subarray(0, length), from);
+        plain!.set(newB.subarray(0, length), from);
+      }
       for (let i = from, j = 0; i < to; i++, j++) {
-        const origin = theta[i];
-        let a = 0;
-        let b = 0;
-        for (let q = 0; q < k; q++) {
-          const u = (points[rowStarts[q] + i] - origin) * inverseMu;
-          a += newWeights[q] * u;
-          b += u;
-        }
-        // The newest block may reuse the evicted block's vectors: they were read above.
-        if (weighted !== null) {
-          weighted[i] = a;
-          plain![i] = b;
-        }
         const heldB = sumB[i];
-        const y = sumY[i] - delta * heldB - oldY[j] + a;
-        const total = heldB - oldB[j] + b;
+        const y = sumY[i] - delta * heldB - oldY[j] + newA[j];
+        const total = heldB - oldB[j] + newB[j];
         sumY[i] = y;
         sumB[i] = total;
         g[i] = scale * (y - shift * total);
@@ -233,20 +241,15 @@ export class ZoarEstimator implements GradientEstimator {
     const weights = this.oldWeights;
     for (let q = 0; q < k; q++) weights[q] = block.values[q] - anchor;
     const scratch = this.tiles.start(block.seeds);
+    const y = this.oldTileY;
+    const b = this.oldTileB;
     for (let from = 0; from < d; from += TILE) {
       const to = Math.min(d, from + TILE);
       this.tiles.draw(k, to - from);
-      for (let i = from; i < to; i++) {
-        const j = i - from;
-        let y = 0;
-        let b = 0;
-        for (let q = 0; q < k; q++) {
-          const u = scratch[q * TILE + j];
-          y += weights[q] * u;
-          b += u;
-        }
-        sumY[i] += y;
-        sumB[i] += b;
+      sumTileDirections(y, b, weights, k, scratch, TILE, to - from);
+      for (let i = from, j = 0; i < to; i++, j++) {
+        sumY[i] += y[j];
+        sumB[i] += b[j];
       }
     }
   }
