@@ -86,6 +86,35 @@ describe("update rules", () => {
     assert.ok(optimizer.parameters.some((x) => x === 0.4));
   });
 
+  it("adam and radazo without options give the bits of the rule written out, over many steps", () => {
+    for (const update of ["adam", "radazo"] as const) {
+      const config = resolveConfig({ update, lr: 0.01, beta1: 0.9, beta2: 0.99, eps: 1e-8 });
+      const d = 50;
+      const state = initMoments(config, d);
+      const theta = gaussianStart(d, 1);
+      const m = new Float64Array(d);
+      const v = new Float64Array(d);
+      const wanted = theta.slice();
+      for (let t = 0; t < 20; t++) {
+        const g = gaussianStart(d, 10 + t).map((x) => x * 10 ** ((t % 7) - 3));
+        const squared = applyUpdate(config, state, theta, g);
+        let wantedSquared = 0;
+        for (let i = 0; i < d; i++) {
+          m[i] = 0.9 * m[i] + (1 - 0.9) * g[i];
+          const source = update === "radazo" ? m[i] : g[i];
+          v[i] = 0.99 * v[i] + (1 - 0.99) * source * source;
+          const step = (0.01 * (m[i] / 1)) / (Math.sqrt(v[i] / 1) + 1e-8);
+          wanted[i] -= step;
+          wantedSquared += step * step;
+        }
+        assert.deepEqual(theta, wanted, `${update}, step ${t}`);
+        assert.deepEqual(state.m, m);
+        assert.deepEqual(state.v, v);
+        assert.equal(squared, wantedSquared);
+      }
+    }
+  });
+
   it("defaults are the ZoAR reference code's", () => {
     assert.equal(DEFAULT_CONFIG.mu, 0.05);
     assert.equal(DEFAULT_CONFIG.queries, 10);
