@@ -14,6 +14,7 @@ import type { HistoryKind, SamplerKind } from "./config";
 import { type Precision, type Vector, vectorFrom, zeros } from "./precision";
 import { recomputePeriod } from "./estimators/zoar";
 import type { DirectionCombination } from "./estimators/types";
+import { sumTileDirections } from "./row-sums";
 import { TILE, TiledDirections } from "./tiles";
 import { norm2 } from "./vector";
 
@@ -42,6 +43,8 @@ export class EstimateHistory {
   private readonly recomputeEvery: number;
   private readonly tiles: TiledDirections;
   private readonly oldTile = new Float64Array(TILE);
+  /** The plain sums sumTileDirections forms alongside; unused here. */
+  private readonly plainTile = new Float64Array(TILE);
 
   constructor(
     private readonly kind: HistoryKind,
@@ -114,7 +117,7 @@ export class EstimateHistory {
     const regenerated = evicted !== null && oldVector === null;
     const oldWeights = regenerated ? evicted.weights! : null;
     const oldCount = oldWeights?.length ?? 0;
-    const scratch = regenerated ? this.tiles.start(evicted.seeds!) : sum;
+    const scratch = regenerated ? this.tiles.start(evicted.seeds!) : this.oldTile;
     // The evicted estimate over one tile, gathered first so the main loop has no branch on its storage.
     const old = this.oldTile;
     if (evicted === null) old.fill(0);
@@ -124,11 +127,7 @@ export class EstimateHistory {
       const length = to - from;
       if (oldWeights !== null) {
         this.tiles.draw(oldCount, length);
-        for (let j = 0; j < length; j++) {
-          let x = 0;
-          for (let q = 0; q < oldCount; q++) x += oldWeights[q] * scratch[q * TILE + j];
-          old[j] = x;
-        }
+        sumTileDirections(old, this.plainTile, oldWeights, oldCount, scratch, TILE, length);
       } else if (oldVector !== null) {
         old.set(oldVector.subarray(from, to));
       }
@@ -157,15 +156,12 @@ export class EstimateHistory {
     const weights = entry.weights!;
     const k = weights.length;
     const scratch = this.tiles.start(entry.seeds!);
+    const x = this.oldTile;
     for (let from = 0; from < d; from += TILE) {
       const to = Math.min(d, from + TILE);
       this.tiles.draw(k, to - from);
-      for (let i = from; i < to; i++) {
-        const j = i - from;
-        let x = 0;
-        for (let q = 0; q < k; q++) x += weights[q] * scratch[q * TILE + j];
-        sum[i] += x;
-      }
+      sumTileDirections(x, this.plainTile, weights, k, scratch, TILE, to - from);
+      for (let i = from, j = 0; i < to; i++, j++) sum[i] += x[j];
     }
   }
 
