@@ -3,7 +3,7 @@
 // tell, bench/engine-scale-child.ts, the loop of src/run/benchmark.ts)
 // alternating with bench/reference/zoar_torch.py (the same iteration in
 // torch, float32), each in its own process, several rounds; medians, and
-// speed = reference ms / zoar ms. Two references: the functions written
+// speed = reference ms / zoar ms (the median of the rounds' ratios). Two references: the functions written
 // as the papers' code writes them, and "lean" torch (the quadratic as a
 // norm, without the (K+1) x d temporary that costs page faults at d = 10^6).
 // Also levy on the (K+1) x 10^4 rows alone, both sides.
@@ -132,11 +132,13 @@ for (let round = 0; round < Number(args.rounds); round++) {
 const results = Object.fromEntries(
   Object.entries(runs).map(([name, bySide]) => {
     const ms = Object.fromEntries(SIDES.map((side) => [side, median(bySide[side])])) as Record<Side, number>;
+    // Speed = reference / zoar within each round (measured minutes apart at most), the median over rounds.
+    const ratio = (reference: Side, side: Side) => median(bySide[side].map((zoar, round) => bySide[reference][round] / zoar));
     const speed = {
-      zoar: ms.reference / ms.zoar,
-      "zoar-float32": ms.reference / ms["zoar-float32"],
-      "zoar-vs-lean": ms["reference-lean"] / ms.zoar,
-      "zoar-float32-vs-lean": ms["reference-lean"] / ms["zoar-float32"],
+      zoar: ratio("reference", "zoar"),
+      "zoar-float32": ratio("reference", "zoar-float32"),
+      "zoar-vs-lean": ratio("reference-lean", "zoar"),
+      "zoar-float32-vs-lean": ratio("reference-lean", "zoar-float32"),
     };
     return [name, { msPerIteration: ms, speed, runs: bySide }];
   }),
