@@ -3,9 +3,10 @@
 // tell, bench/engine-scale-child.ts, the loop of src/run/benchmark.ts)
 // alternating with bench/reference/zoar_torch.py (the same iteration in
 // torch, float32), each in its own process, several rounds; medians, and
-// speed = reference ms / zoar ms (the median of the rounds' ratios). Two references: the functions written
-// as the papers' code writes them, and "lean" torch (the quadratic as a
-// norm, without the (K+1) x d temporary that costs page faults at d = 10^6).
+// speed = reference ms / zoar ms (the median of the rounds' ratios). Two
+// references: the functions written as the papers' code writes them, and
+// "lean" torch (the quadratic as a norm, without the (K+1) x d temporary
+// that costs page faults at d = 10^6).
 // Also levy on the (K+1) x 10^4 rows alone, both sides.
 //   flock /tmp/zoar-heavy.lock npx tsx bench/reference-compare.ts [--rounds 3] [--threads] [--cases levy-1e4,...]
 // Writes bench/results/reference-compare.json (or --out <name>).
