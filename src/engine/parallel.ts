@@ -16,7 +16,9 @@ import type { Vector } from "./precision";
 /**
  * Below this dimension a helper thread does not pay: one hand-over costs
  * tens of microseconds, drawing K directions of d = 10^4 about half a
- * millisecond (bench/engine-scale.ts measures the crossover).
+ * millisecond, and the helper shares the machine's other core (measured at
+ * d = 10^4 and 2 10^4 with the threshold lowered: as slow or slower with
+ * the helper, bench/results/engine-scale-threshold.json).
  */
 export const PARALLEL_MIN_DIMENSION = 1 << 15;
 
