@@ -123,16 +123,21 @@ function kernel(element: Element, shifted: boolean): string {
     (v128.store offset=48 (local.get $state) (local.get $s3)))`;
 }
 
-/** xoshiro128** on the state in locals $s0..$s3: the next number goes to `result`. */
-function step(result: string): string {
-  return `(local.set ${result} (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
-    (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
-    (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
-    (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
-    (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
-    (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
-    (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
-    (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))`;
+/** xoshiro128** on the state in locals `${from}0`..`${from}3`, stepped into `${to}0`..`${to}3`: the next number goes to `result`. */
+function step(result: string, from = "$s", to = from): string {
+  return `(local.set ${result} (i32.mul (i32.rotl (i32.mul (local.get ${from}1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+    (local.set $t (i32.shl (local.get ${from}1) (i32.const 9)))
+    (local.set ${to}2 (i32.xor (local.get ${from}2) (local.get ${from}0)))
+    (local.set ${to}3 (i32.xor (local.get ${from}3) (local.get ${from}1)))
+    (local.set ${to}1 (i32.xor (local.get ${from}1) (local.get ${to}2)))
+    (local.set ${to}0 (i32.xor (local.get ${from}0) (local.get ${to}3)))
+    (local.set ${to}2 (i32.xor (local.get ${to}2) (local.get $t)))
+    (local.set ${to}3 (i32.rotl (local.get ${to}3) (i32.const 11)))`;
+}
+
+/** select for f64 through its bits (i64 select is a conditional move; a float select may become a branch). */
+function selectF64(a: string, b: string, condition: string): string {
+  return `(f64.reinterpret_i64 (select (i64.reinterpret_f64 ${a}) (i64.reinterpret_f64 ${b}) ${condition}))`;
 }
 
 /** Rng.uniform on the state in locals, into `result`: ((next >>> 0) + 0.5) * 2^-32. */
@@ -153,7 +158,8 @@ const slowPath = `
   ;; underDensity(iz, x, y): y < exp(-x^2 / 2), by the wedge's bounds where they decide.
   (func $underDensity (param $iz i32) (param $x f64) (param $y f64) (result i32)
     (local $shape i32) (local $at i32) (local $ax f64) (local $a f64) (local $b f64) (local $margin f64)
-    (local $chord f64) (local $tangentA f64) (local $tangentB f64)
+    (local $chord f64) (local $tangentA f64) (local $tangentB f64) (local $lower f64) (local $upper f64)
+    (local $convex i32) (local $accept i32) (local $reject i32)
     (local.set $at (i32.shl (local.get $iz) (i32.const 3)))
     (local.set $shape (i32.load offset=${SHAPE} (i32.shl (local.get $iz) (i32.const 2))))
     (if (local.get $shape)
@@ -168,19 +174,23 @@ const slowPath = `
           (f64.sub (f64.const 1) (f64.mul (local.get $a) (f64.sub (local.get $ax) (local.get $a))))))
         (local.set $tangentB (f64.mul (call $fn (local.get $iz))
           (f64.sub (f64.const 1) (f64.mul (local.get $b) (f64.sub (local.get $ax) (local.get $b))))))
-        (if (i32.gt_s (local.get $shape) (i32.const 0))
-          (then
-            (if (f64.gt (local.get $y) (f64.add (local.get $chord) (local.get $margin))) (then (return (i32.const 0))))
-            (if (f64.lt (local.get $y) (f64.sub (f64.max (local.get $tangentA) (local.get $tangentB)) (local.get $margin))) (then (return (i32.const 1)))))
-          (else
-            (if (f64.lt (local.get $y) (f64.sub (local.get $chord) (local.get $margin))) (then (return (i32.const 1))))
-            (if (f64.gt (local.get $y) (f64.add (f64.min (local.get $tangentA) (local.get $tangentB)) (local.get $margin))) (then (return (i32.const 0))))))))
+        ;; Convex piece: the tangents bound the density from below, the chord from above; concave: the reverse.
+        ;; Decided without branches (the piece and the outcome are random): reject first on a convex piece,
+        ;; accept first on a concave one, as random.ts tests them (both cannot hold: the bounds are 2e-7 apart).
+        (local.set $convex (i32.gt_s (local.get $shape) (i32.const 0)))
+        (local.set $lower ${selectF64(selectF64("(local.get $tangentA)", "(local.get $tangentB)", "(f64.gt (local.get $tangentA) (local.get $tangentB))"), "(local.get $chord)", "(local.get $convex)")})
+        (local.set $upper ${selectF64("(local.get $chord)", selectF64("(local.get $tangentA)", "(local.get $tangentB)", "(f64.lt (local.get $tangentA) (local.get $tangentB))"), "(local.get $convex)")})
+        (local.set $accept (f64.lt (local.get $y) (f64.sub (local.get $lower) (local.get $margin))))
+        (local.set $reject (f64.gt (local.get $y) (f64.add (local.get $upper) (local.get $margin))))
+        (if (i32.or (local.get $accept) (local.get $reject))
+          (then (return (select (i32.eqz (local.get $reject)) (local.get $accept) (local.get $convex)))))))
     (f64.lt (local.get $y) (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
 
   ;; Rng.normalTail: the slow path of draw hz (layer iz), on a lane whose state is s0..s3.
   ;; Returns the normal and the lane's stepped state.
   (func $tail (param $hz i32) (param $iz i32) (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32) (result f64 i32 i32 i32 i32)
     (local $x f64) (local $y f64) (local $r f64) (local $v f64) (local $at i32) (local $t i32) (local $u i32)
+    (local $next i32) (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32) (local $accepted i32) (local $fast i32)
     (local.set $r (f64.load offset=${CONSTANTS} (i32.const 0)))
     (loop $retry
       (if (i32.eqz (local.get $iz))
@@ -196,17 +206,21 @@ const slowPath = `
             (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3))))
       (local.set $x (f64.mul (f64.convert_i32_s (local.get $hz)) (f64.load offset=${LAYERS} (i32.shl (local.get $iz) (i32.const 4)))))
       ${uniform("$v")}
-      (if (call $underDensity (local.get $iz) (local.get $x)
-            (f64.add (call $fn (local.get $iz)) (f64.mul (local.get $v) (f64.sub (call $fn (i32.sub (local.get $iz) (i32.const 1))) (call $fn (local.get $iz))))))
-        (then (return (local.get $x) (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3))))
-      ${step("$hz")}
-      (local.set $iz (i32.and (local.get $hz) (i32.const 127)))
-      (local.set $at (i32.shl (local.get $iz) (i32.const 4)))
-      ;; |hz| < kn[iz], |hz| unsigned as Math.abs gives it.
-      (if (i32.lt_u (select (i32.sub (i32.const 0) (local.get $hz)) (local.get $hz) (i32.lt_s (local.get $hz) (i32.const 0)))
-            (i32.load offset=${LAYERS + 8} (local.get $at)))
-        (then (return (f64.mul (f64.convert_i32_s (local.get $hz)) (f64.load offset=${LAYERS} (local.get $at)))
+      (local.set $accepted (call $underDensity (local.get $iz) (local.get $x)
+        (f64.add (call $fn (local.get $iz)) (f64.mul (local.get $v) (f64.sub (call $fn (i32.sub (local.get $iz) (i32.const 1))) (call $fn (local.get $iz)))))))
+      ;; A rejected draw goes on with the next number: drawn here on a copy of the state, kept only when
+      ;; rejected, so that the usual outcomes (accepted, or rejected then a fast draw) take no branch.
+      ${step("$next", "$s", "$n")}
+      (local.set $at (i32.shl (i32.and (local.get $next) (i32.const 127)) (i32.const 4)))
+      ;; |next| < kn[iz], |next| unsigned as Math.abs gives it.
+      (local.set $fast (i32.lt_u (select (i32.sub (i32.const 0) (local.get $next)) (local.get $next) (i32.lt_s (local.get $next) (i32.const 0)))
+        (i32.load offset=${LAYERS + 8} (local.get $at))))
+      ${[0, 1, 2, 3].map((w) => `(local.set $s${w} (select (local.get $s${w}) (local.get $n${w}) (local.get $accepted)))`).join("\n      ")}
+      (if (i32.or (local.get $accepted) (local.get $fast))
+        (then (return ${selectF64("(local.get $x)", `(f64.mul (f64.convert_i32_s (local.get $next)) (f64.load offset=${LAYERS} (local.get $at)))`, "(local.get $accepted)")}
           (local.get $s0) (local.get $s1) (local.get $s2) (local.get $s3))))
+      (local.set $hz (local.get $next))
+      (local.set $iz (i32.and (local.get $next) (i32.const 127)))
       (br $retry))
     (unreachable))`;
 
