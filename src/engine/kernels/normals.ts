@@ -26,6 +26,8 @@ const SHAPE = SLOPE + 1024;
 const CONSTANTS = SHAPE + 512;
 const FREE = 8192;
 const PAGE = 65536;
+/** Memory of a new instance: room for 16 rows of a tile (K = 16 directions). */
+const DEFAULT_PAGES = Math.ceil((FREE + KERNEL_TILE * 8 + 4 * 64 + 16 * KERNEL_TILE * 8) / PAGE);
 const LANES = 4;
 
 type Kernel = (state: number, out: number, shift: number, scale: number, length: number) => void;
@@ -62,8 +64,8 @@ function normalsModule(): WebAssembly.Module | null {
 
 /** Several Gaussian streams drawn side by side, a tile at a time. */
 export class GaussianLanes {
-  private readonly memory: WebAssembly.Memory;
-  private readonly kernels: NormalsExports;
+  private memory!: WebAssembly.Memory;
+  private kernels!: NormalsExports;
   private count = 0;
   private groups = 0;
   private readonly shiftOffset = FREE;
@@ -86,9 +88,20 @@ export class GaussianLanes {
     }
   }
 
-  private constructor(module: WebAssembly.Module) {
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(module, { math: { exp: Math.exp, log: Math.log }, env: { memory: this.memory } });
+  private constructor(private readonly module: WebAssembly.Module) {
+    this.instantiate(DEFAULT_PAGES);
+    this.layout(0, 0);
+  }
+
+  /**
+   * A fresh instance on a memory of `pages` pages, its tables written. The
+   * memory never grows: growing detaches its ArrayBuffer, and V8 then checks
+   * for detached buffers at every typed-array access in the process (the
+   * engine's loops would all slow down). More room means a new memory.
+   */
+  private instantiate(pages: number): void {
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(this.module, { math: { exp: Math.exp, log: Math.log }, env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as NormalsExports;
     const t = zigguratTables;
     const memory = this.memory.buffer;
@@ -103,7 +116,6 @@ export class GaussianLanes {
     new Float64Array(memory, SLOPE, 128).set(t.wedgeSlope);
     new Int32Array(memory, SHAPE, 128).set(t.wedgeShape);
     new Float64Array(memory, CONSTANTS, 2).set([t.r, t.margin]);
-    this.layout(0, 0);
   }
 
   /**
@@ -155,14 +167,13 @@ export class GaussianLanes {
     for (let g = 0; g < this.groups; g++) kernel(this.statesOffset + g * 64, this.rowsOffset + g * LANES * rowBytes, this.shiftOffset, scale, length);
   }
 
-  /** Place the states after the shift tile and the rows after the states, growing memory as needed. */
+  /** Place the states after the shift tile and the rows after the states, on a larger memory if needed. */
   private layout(groups: number, rows: number): void {
     this.statesOffset = this.shiftOffset + KERNEL_TILE * 8;
     this.rowsOffset = this.statesOffset + groups * 64;
     const end = this.rowsOffset + rows * KERNEL_TILE * 8;
     const pages = Math.ceil(end / PAGE);
-    const current = this.memory.buffer.byteLength / PAGE;
-    if (pages > current) this.memory.grow(pages - current);
+    if (pages > this.memory.buffer.byteLength / PAGE) this.instantiate(pages);
     const buffer = this.memory.buffer;
     this.float64Shift = new Float64Array(buffer, this.shiftOffset, KERNEL_TILE);
     this.float32Shift = new Float32Array(buffer, this.shiftOffset, KERNEL_TILE);
