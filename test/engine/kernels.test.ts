@@ -108,6 +108,18 @@ describe("Gaussian kernel", () => {
     }
   });
 
+  it("takes a new memory for more streams, never detaching the old one (V8 slows every typed-array access after a detach)", () => {
+    const kernel = lanes();
+    kernel.start([1, 2, 3]);
+    const before = kernel.rows("float64");
+    const seeds = Array.from({ length: 40 }, (_, j) => 500 + j);
+    kernel.start(seeds);
+    assert.ok(before.byteLength > 0, "the earlier memory is still attached");
+    kernel.draw(100, "float64");
+    const tile = kernel.rows("float64");
+    seeds.forEach((seed, j) => assert.ok(bytes(tile.subarray(j * KERNEL_TILE, j * KERNEL_TILE + 100)).equals(bytes(reference(seed, 100, "float64"))), `stream ${j}`));
+  });
+
   it("matches on long streams that take the slow path and the tail thousands of times", () => {
     const kernel = lanes();
     const length = 100_000;
