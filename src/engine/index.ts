@@ -8,6 +8,8 @@ export type { BufferEntry, DirectionSource } from "./estimators/types";
 export * from "./parallel";
 export { directionSeed, Rng } from "./random";
 export { makeDirectionSource, makeDirectionStreams, type DirectionStreams } from "./samplers";
+export { GaussianLanes, KERNEL_TILE, useNormalKernels } from "./kernels/normals";
+export { QueryRowWriter } from "./query-rows";
 export * from "./functions";
 export { CmaEsOptimizer, FULL_CMA_DIMENSION_LIMIT } from "./cma/cmaes";
 export { symmetricEigen } from "./cma/eigen";

@@ -12,11 +12,11 @@ import type { BufferEntry, EstimatorState, GradientEstimator } from "./estimator
 import { ZoarEstimator } from "./estimators/zoar";
 import { EstimateHistory, type HistoryState } from "./history";
 import { type PrecisionOf, type Vector, vectorFrom, zeros } from "./precision";
-import { type DrawingThreads, type QueryRows, drawQueryRows, drawingThreadsFor } from "./parallel";
+import { type DrawingThreads, type QueryRows, drawingThreadsFor } from "./parallel";
 import { type Box, project } from "./projection";
 import { directionSeed } from "./random";
 import type { QueryRecipe, QueryRowKind } from "./recipe";
-import { makeDirectionSource } from "./samplers";
+import { QueryRowWriter } from "./query-rows";
 import { type MomentState, applyUpdate, initMoments } from "./updates";
 import { broadcast, norm2, squaredDistance } from "./vector";
 
@@ -119,7 +119,7 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
   private moments: MomentState;
   private readonly estimator: GradientEstimator;
   private readonly history: EstimateHistory;
-  private readonly regenerate: ReturnType<typeof makeDirectionSource>;
+  private readonly rowWriter: QueryRowWriter;
   /** The helper thread that draws half of the query rows, or null (parallel.ts). */
   private readonly threads: DrawingThreads | null;
   private best: { value: number; iteration: number; point: V };
@@ -163,7 +163,7 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
     this.bounds = options.bounds ? checkBounds(options.bounds, d) : null;
     project(this.theta, this.bounds);
 
-    this.regenerate = makeDirectionSource(c.sampler, d);
+    this.rowWriter = new QueryRowWriter(c.sampler, d);
     this.estimator = makeEstimator(c, d);
     this.history = new EstimateHistory(c.history, c.histories + 1, c.emaDecay, d, c.sampler, storesVectors(c, (c.histories + 1) * d), precision);
     this.moments = initMoments(c, d);
@@ -203,10 +203,10 @@ export class ZerothOrderOptimizer<V extends Vector = Float64Array> {
         // The later half of the directions on the helper, the first half here.
         const half = c.queries >> 1;
         this.threads.start({ ...rows, from: half });
-        drawQueryRows(this.regenerate, { ...rows, to: half });
+        this.rowWriter.write({ ...rows, to: half });
         this.threads.finish();
       } else {
-        drawQueryRows(this.regenerate, rows);
+        this.rowWriter.write(rows);
       }
       this.askedIteration = this.iteration;
     }

@@ -76,6 +76,12 @@ const wedgeShape = new Int8Array(128);
   }
 })();
 
+/**
+ * The ziggurat's tables and constants, read by the WebAssembly kernel
+ * (kernels/normals.ts) so that both paths draw with the very same numbers.
+ */
+export const zigguratTables = { r: ZIGGURAT_R, margin: WEDGE_MARGIN, kn, wn, fn, wedgeLeft, wedgeRight, wedgeSlope, wedgeShape } as const;
+
 /** Whether y < exp(-x^2 / 2), for x in the wedge of layer iz >= 1. */
 function underDensity(iz: number, x: number, y: number): boolean {
   const shape = wedgeShape[iz];
@@ -97,6 +103,22 @@ function underDensity(iz: number, x: number, y: number): boolean {
   return y < Math.exp(-0.5 * x * x);
 }
 
+/**
+ * The xoshiro128** state words s0..s3 of the stream seeded with `seed`, as
+ * Rng.reseed sets them, written to out[offset + i * stride].
+ */
+export function seedState(seed: number, out: Int32Array, offset: number, stride: number): void {
+  let x = seed >>> 0;
+  let any = 0;
+  for (let i = 0; i < 4; i++) {
+    x = (x + 0x9e3779b9) >>> 0;
+    const word = mix32(x);
+    out[offset + i * stride] = word;
+    any |= word;
+  }
+  if (any === 0) out[offset] = 1;
+}
+
 /** xoshiro128** (Blackman & Vigna): fast, 2^128 - 1 period, 32-bit arithmetic only. */
 export class Rng {
   // State s0..s3 in an Int32Array, not in fields: V8 keeps a field holding a
@@ -111,13 +133,7 @@ export class Rng {
 
   /** Restart the stream from a 32-bit seed (state filled by splitmix32). */
   reseed(seed: number): void {
-    let x = seed >>> 0;
-    const state = this.state;
-    for (let i = 0; i < 4; i++) {
-      x = (x + 0x9e3779b9) >>> 0;
-      state[i] = mix32(x);
-    }
-    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+    seedState(seed, this.state, 0, 1);
   }
 
   /** Next 32-bit value as a signed integer. */

@@ -8,12 +8,17 @@
 // half of the directions there, a few tiles ahead, and copy each finished
 // tile into the scratch: the draws, and every sum made of them, are the same
 // as on one thread.
+//
+// Gaussian directions drawn here come from the WebAssembly kernel
+// (kernels/normals.ts), four at a time, straight into the scratch, which is
+// then a view of the kernel's memory: the same numbers, no copy.
 import type { SamplerKind } from "./config";
+import { GaussianLanes, KERNEL_TILE } from "./kernels/normals";
 import { type DrawingThreads, drawingThreadsFor } from "./parallel";
 import { type DirectionStreams, makeDirectionStreams } from "./samplers";
 
 /** Coordinates per tile: K = 10 tiles of 2048 doubles take 160 KB, within L2. */
-export const TILE = 2048;
+export const TILE = KERNEL_TILE;
 /** Tiles the helper may draw ahead of the caller. */
 const RING_SLOTS = 32;
 /** Without a tile from the helper for this long, it is taken for dead. */
@@ -21,7 +26,9 @@ const SILENCE_LIMIT_MS = 60_000;
 
 export class TiledDirections {
   private readonly streams: DirectionStreams;
-  private scratch = new Float64Array(0);
+  /** The kernel that draws directions [0, split), or null (sphere, or no kernel): then streams does. */
+  private readonly lanes: GaussianLanes | null;
+  private scratch: Float64Array = new Float64Array(0);
   private readonly threads: DrawingThreads | null;
   /** Directions [0, split) are drawn here, [split, count) on the helper (split = count when there is none). */
   private split = 0;
@@ -34,6 +41,7 @@ export class TiledDirections {
     private readonly dimension: number,
   ) {
     this.streams = makeDirectionStreams(kind, dimension);
+    this.lanes = kind === "gaussian" ? GaussianLanes.create() : null;
     // The sphere's directions need a pass of their own for the norm: they stay on this thread.
     this.threads = kind === "gaussian" ? drawingThreadsFor(dimension) : null;
   }
@@ -41,12 +49,16 @@ export class TiledDirections {
   /** Start regenerating directions seeds[0 .. K). */
   start(seeds: ArrayLike<number>): Float64Array {
     const count = seeds.length;
-    this.streams.start(seeds);
-    const size = count * TILE;
-    if (this.scratch.length < size) this.scratch = new Float64Array(size);
-    this.split = count;
-    if (this.threads !== null && count > 1) {
-      this.split = count >> 1;
+    this.split = this.threads !== null && count > 1 ? count >> 1 : count;
+    if (this.lanes !== null) {
+      this.lanes.start(seeds, this.split, count);
+      this.scratch = this.lanes.rows("float64");
+    } else {
+      this.streams.start(seeds);
+      const size = count * TILE;
+      if (this.scratch.length < size) this.scratch = new Float64Array(size);
+    }
+    if (this.threads !== null && this.split < count) {
       const helped = count - this.split;
       if (this.ring.length < RING_SLOTS * helped * TILE) this.ring = this.threads.sharedArray(RING_SLOTS * helped * TILE);
       this.progress ??= new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
@@ -65,7 +77,8 @@ export class TiledDirections {
    */
   draw(count: number, length: number): void {
     const split = Math.min(this.split, count);
-    for (let j = 0; j < split; j++) this.streams.next(j, this.scratch, j * TILE, length);
+    if (this.lanes !== null) this.lanes.draw(length, "float64");
+    else for (let j = 0; j < split; j++) this.streams.next(j, this.scratch, j * TILE, length);
     if (split === count) return;
     const progress = this.progress!;
     const t = this.tileIndex;

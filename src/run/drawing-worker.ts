@@ -1,21 +1,25 @@
 // The helper thread of drawing-threads.ts: draws the query rows it is handed
-// into the shared arrays, with the engine's own drawQueryRows, and counts the
+// into the shared arrays, with the engine's own QueryRowWriter, and counts the
 // job as finished on the shared control words. Bundled to
 // dist/drawing-worker.js; run from source through tsx in development.
 import { parentPort, workerData } from "node:worker_threads";
-import { type DirectionSource, type DirectionTiles, type QueryRows, Rng, drawQueryRows, makeDirectionSource } from "../engine";
+import { type DirectionTiles, GaussianLanes, KERNEL_TILE, type QueryRows, QueryRowWriter, Rng } from "../engine";
 
 const control = workerData.control as Int32Array;
 const error = workerData.error as Uint8Array;
-const sources = new Map<string, DirectionSource>();
+const writers = new Map<string, QueryRowWriter>();
 
 const rngs: Rng[] = [];
+/** The Gaussian kernel for tiles of KERNEL_TILE coordinates (null: draw with Rng). */
+const lanes = GaussianLanes.create();
 /** Without the caller reading a tile for this long, the job is abandoned. */
 const SILENCE_LIMIT_MS = 60_000;
 
 /** Draw every tile of every stream into the ring, waiting while it is full (see DirectionTiles). */
 function drawTiles({ dimension, seeds, tile, slots, ring, progress }: DirectionTiles): void {
-  for (let s = 0; s < seeds.length; s++) (rngs[s] ??= new Rng(0)).reseed(seeds[s]);
+  const kernel = tile === KERNEL_TILE ? lanes : null;
+  if (kernel !== null) kernel.start(seeds);
+  else for (let s = 0; s < seeds.length; s++) (rngs[s] ??= new Rng(0)).reseed(seeds[s]);
   for (let t = 0, from = 0; from < dimension; t++, from += tile) {
     let silentSince = Date.now();
     for (let read = Atomics.load(progress, 1); t - read >= slots; read = Atomics.load(progress, 1)) {
@@ -24,7 +28,13 @@ function drawTiles({ dimension, seeds, tile, slots, ring, progress }: DirectionT
     }
     const length = Math.min(tile, dimension - from);
     const slot = (t % slots) * seeds.length * tile;
-    for (let s = 0; s < seeds.length; s++) rngs[s].fillNormal(ring, slot + s * tile, length);
+    if (kernel !== null) {
+      kernel.draw(length, "float64");
+      const drawn = kernel.rows("float64");
+      for (let s = 0; s < seeds.length; s++) ring.set(drawn.subarray(s * tile, s * tile + length), slot + s * tile);
+    } else {
+      for (let s = 0; s < seeds.length; s++) rngs[s].fillNormal(ring, slot + s * tile, length);
+    }
     Atomics.store(progress, 0, t + 1);
     Atomics.notify(progress, 0);
   }
@@ -36,9 +46,9 @@ parentPort!.on("message", ({ job, rows, tiles }: { job: number; rows?: QueryRows
       drawTiles(tiles);
     } else if (rows) {
       const key = `${rows.sampler} ${rows.dimension}`;
-      let source = sources.get(key);
-      if (source === undefined) sources.set(key, (source = makeDirectionSource(rows.sampler, rows.dimension)));
-      drawQueryRows(source, rows);
+      let writer = writers.get(key);
+      if (writer === undefined) writers.set(key, (writer = new QueryRowWriter(rows.sampler, rows.dimension)));
+      writer.write(rows);
     }
   } catch (e) {
     const message = new TextEncoder().encode(e instanceof Error ? (e.stack ?? e.message) : String(e)).slice(0, error.length);
