@@ -59,7 +59,7 @@ const CASES: Case[] = [
   // float64 measured after the same process ran float32: the kernels have seen both array types.
   { name: "quadratic-1e6-after-float32", optimizer: "zoar", function: "quadratic", dimension: 1e6, warmPrecision: "float32", seconds: 2, currentOnly: true },
   { name: "levy-1e4-after-float32", optimizer: "zoar", function: "levy", dimension: 1e4, warmPrecision: "float32", currentOnly: true },
-  // Two threads, against the baseline's one; the vectors cases keep the storage "auto" chose before this round.
+  // Two threads, against the baseline's one; the vectors cases keep the vector storage "auto" used to choose at d = 10^6.
   { name: "levy-1e4-threads", optimizer: "zoar", function: "levy", dimension: 1e4, threads: true },
   { name: "zoar-1e5-threads", optimizer: "zoar", function: "quadratic", dimension: 1e5, threads: true },
   { name: "quadratic-1e6-threads", optimizer: "zoar", function: "quadratic", dimension: 1e6, seconds: 2, threads: true },
