@@ -30,10 +30,11 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 import { defineObjective, loadOnnxModel, type EvaluationContext } from "zoar";
 import { tokenBatch } from "./model/batch";
-import { loadEmails, seededRandom, standardSplit, type Email } from "./model/dataset";
+import { seededRandom, standardSplit } from "./model/dataset";
 import { HAM_PROMPT, HEAD_SIZE, SPAM_PROMPT, crossEntropy, logit, score, zeroShotHead } from "./model/head";
 import { trainableTensors, weightFeeds } from "./model/feeds";
 import { CONFIGURATIONS, ensureUseLiteModels, modelFile, type Configuration } from "./model/models";
+import { tokenizedEmails } from "./model/tokenCache";
 import { UseTokenizer } from "./model/tokenizer";
 import { EMBEDDING_OUTPUT, EMBEDDING_SIZE, readPublishedWeights, readVocabulary } from "./model/useLite";
 
@@ -84,11 +85,11 @@ const published = (() => {
   const weights = readPublishedWeights(trainable.map((t) => t.name));
   return trainable.map((t) => weights.get(t.name)!);
 })();
-const emails: Email[] = loadEmails();
+const emails = tokenizedEmails(modelDir); // token ids and labels, cached beside the models
 const split = standardSplit(emails);
 const trainPool = split.train.slice(0, TRAIN);
 const testSet = split.test.slice(0, TEST);
-const tokens = new Map<number, Int32Array>([...trainPool, ...testSet].map((i) => [i, Int32Array.from(tokenizer.encode(emails[i].text).slice(0, TOKENS_PER_TEXT))]));
+const tokens = new Map<number, Int32Array>([...trainPool, ...testSet].map((i) => [i, emails[i].tokens.subarray(0, TOKENS_PER_TEXT)]));
 // The test split scored in chunks of similar length, so little of each chunk is padding.
 const testOrder = [...testSet].sort((a, b) => tokens.get(a)!.length - tokens.get(b)!.length);
 
