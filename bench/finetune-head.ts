@@ -3,8 +3,10 @@
  * on the head alone: the frozen embeddings of the published model, the linear
  * probe's weights (their norms against the zero-shot head's), and zoar-pairs
  * with the objective's settings training the logistic head on those frozen
- * embeddings for a few thousand steps under each head parametrization. No
- * forward pass per step, so thousands of steps take seconds.
+ * embeddings for a few thousand steps under each head parametrization (the
+ * head scaled by a fixed factor, the embeddings centered) and with a cosine
+ * learning-rate decay. No forward pass per step, so thousands of steps take
+ * seconds.
  *
  *   flock /tmp/zoar-heavy.lock npx tsx bench/finetune-head.ts [--steps 3000] [--seeds 0,1,2]
  *
@@ -77,7 +79,13 @@ const meanAbs = (v: ArrayLike<number>, to = EMBEDDING_SIZE) => Array.from(v).sli
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** The head as the optimizer sees it: w = scale * u (b = scale * c), so one step of about lr in u moves w by scale * lr. */
-function zoHeadRun(frozen: Frozen, start: Float64Array, scale: number, seed: number, centered: boolean): { iteration: number; accuracy: number; loss: number }[] {
+/**
+ * zoar has no learning-rate schedule: "cosine" sets the optimizer's lr before
+ * each step (lr (1 + cos(pi t / T)) / 2), to see whether one would help.
+ */
+type Schedule = "constant" | "cosine";
+
+function zoHeadRun(frozen: Frozen, start: Float64Array, scale: number, seed: number, centered: boolean, schedule: Schedule): { iteration: number; accuracy: number; loss: number }[] {
   // Centered: the head reads e - mean (the training pool's mean embedding), its bias shifted so that the logits start the same.
   const mean = Float64Array.from({ length: EMBEDDING_SIZE }, (_, j) => (centered ? frozen.train.reduce((s, row) => s + row[j], 0) / frozen.train.length : 0));
   const shift = (rows: number[][]) => Float32Array.from(rows.flatMap((row) => row.map((x, j) => x - mean[j])));
@@ -94,6 +102,7 @@ function zoHeadRun(frozen: Frozen, start: Float64Array, scale: number, seed: num
   const trace: { iteration: number; accuracy: number; loss: number }[] = [];
   const record = (iteration: number) => trace.push({ iteration, ...score(head(theta()), 0, test, frozen.testLabels) });
   for (let t = 0; t < STEPS; t++) {
+    if (schedule === "cosine") (engine as ZerothOrderOptimizer).config.lr = (LR * (1 + Math.cos((Math.PI * t) / STEPS))) / 2;
     if (t % 250 === 0) record(t);
     const random = seededRandom(seed * 1_000_003 + t);
     const rows = byClass.flatMap((pool) => Array.from({ length: BATCH / 2 }, () => pool[Math.floor(random() * pool.length)]));
@@ -135,13 +144,17 @@ async function main(): Promise<void> {
     probeMinusZeroShot: { norm: norm(distance), maxAbs: maxAbs(distance), meanAbs: meanAbs(distance) },
   };
   console.log(JSON.stringify(diagnosis, null, 2));
-  const runs: { scale: number; centered: boolean; seed: number; trace: { iteration: number; accuracy: number; loss: number }[] }[] = [];
-  const variants = [1, 3, 10, 20, 30].map((scale) => ({ scale, centered: false })).concat([10, 20].map((scale) => ({ scale, centered: true })));
-  for (const { scale, centered } of variants) {
+  const runs: { scale: number; centered: boolean; schedule: Schedule; seed: number; trace: { iteration: number; accuracy: number; loss: number }[] }[] = [];
+  const variants = [
+    ...[1, 3, 10, 20, 30].map((scale) => ({ scale, centered: false, schedule: "constant" as const })),
+    ...[10, 20].map((scale) => ({ scale, centered: true, schedule: "constant" as const })),
+    ...[10, 20].map((scale) => ({ scale, centered: false, schedule: "cosine" as const })),
+  ];
+  for (const { scale, centered, schedule } of variants) {
     for (const seed of SEEDS) {
-      const trace = zoHeadRun(frozen, zeroShot, scale, seed, centered);
-      runs.push({ scale, centered, seed, trace });
-      console.log(`scale ${scale}${centered ? " centered" : ""} seed ${seed}: ${trace.filter((p) => p.iteration % 500 === 0).map((p) => `${p.iteration}:${(100 * p.accuracy).toFixed(1)}`).join(" ")}`);
+      const trace = zoHeadRun(frozen, zeroShot, scale, seed, centered, schedule);
+      runs.push({ scale, centered, schedule, seed, trace });
+      console.log(`scale ${scale}${centered ? " centered" : ""}${schedule === "cosine" ? " cosine" : ""} seed ${seed}: ${trace.filter((p) => p.iteration % 500 === 0).map((p) => `${p.iteration}:${(100 * p.accuracy).toFixed(1)}`).join(" ")}`);
     }
   }
   const out = path.join(__dirname, "results/finetune-head.json");
