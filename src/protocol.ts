@@ -135,6 +135,8 @@ export interface HyperparameterField {
   kind: "integer" | "number" | "boolean" | "choice";
   advanced: boolean;
   default: HyperparameterValue;
+  /** The default is the objective's recommendation (its optimizerDefaults) rather than the preset's; the preset's value then. */
+  recommended?: { preset: HyperparameterValue };
   min?: number;
   minExclusive?: boolean;
   max?: number;
@@ -179,6 +181,26 @@ export function optimizerSchemas(entries: readonly OptimizerEntry[]): OptimizerS
       ? HYPERPARAMETER_KEYS.filter((key) => key in CMA_FIELDS).map((key) => ({ ...fieldOf(key, entry.config), ...CMA_FIELDS[key] }))
       : HYPERPARAMETER_KEYS.filter((key) => FIELD_RULES[key].appliesTo(entry.config)).map((key) => fieldOf(key, entry.config)),
   }));
+}
+
+/**
+ * The form's schemas with the objective's recommendations as the defaults
+ * (marked as such), as a run started without those fields would get them:
+ * preset < objective's recommendation < the run's settings. Recommendations
+ * for settings the form does not show, or of the wrong type, are left out.
+ */
+export function withObjectiveDefaults(schemas: OptimizerSchema[], optimizerDefaults: ObjectiveInfo["optimizerDefaults"]): OptimizerSchema[] {
+  if (!optimizerDefaults) return schemas;
+  return schemas.map((schema) => {
+    const recommended: Partial<Record<string, unknown>> = Object.hasOwn(optimizerDefaults, schema.name) ? optimizerDefaults[schema.name] : {};
+    if (Object.keys(recommended).length === 0) return schema;
+    const fields = schema.fields.map((field) => {
+      const value = recommended[field.key];
+      if (value === undefined || value === field.default || checkHyperparameter(field.key, value) !== null) return field;
+      return { ...field, default: value as HyperparameterValue, recommended: { preset: field.default } };
+    });
+    return { ...schema, fields };
+  });
 }
 
 /** What a number must be, in words: "a number > 0", "an integer >= 1", "a number in [0, 1)". */
@@ -278,6 +300,8 @@ export interface ObjectiveInfo {
   file: string;
   dimension: number;
   description?: string;
+  /** The settings the objective recommends per optimizer (its optimizerDefaults), once a run of it has said; absent when it recommends none. */
+  optimizerDefaults?: Record<string, Partial<OptimizerConfig>>;
 }
 
 /** The figures of a run's header. */

@@ -73,7 +73,7 @@ export function readRunSettings(form: FormState): { seed: number; stop: StopSett
   return { seed: parseNumber(form.seed), stop };
 }
 
-/** The hyperparameters that differ from the optimizer's defaults, or the message of each bad field. */
+/** The hyperparameters that differ from the form's defaults (the preset's, or the objective's recommendation), or the message of each bad field. */
 export function readOverrides(schema: OptimizerSchema, form: FormState): { overrides: RunValues["overrides"] } | { errors: FieldErrors } {
   const texts = fieldTexts(schema, form);
   const errors: FieldErrors = {};

@@ -329,7 +329,9 @@ export class SettingsForm {
       (this.form.edits[schema.name] ??= {})[field.key] = value;
       this.changed();
     };
-    const help = `${field.help}; default ${String(field.default)}`;
+    const help = field.recommended
+      ? `${field.help}; ${String(field.default)} recommended by the objective (the preset's default: ${String(field.recommended.preset)})`
+      : `${field.help}; default ${String(field.default)}`;
 
     if (field.kind === "boolean") {
       const box = document.createElement("vscode-checkbox") as VscodeCheckbox;

@@ -142,7 +142,7 @@ export class ObjectiveHub {
       const newest = runs[runs.length - 1];
       if (newest && Number.isNaN(session.objective.dimension)) {
         const { objective } = newest.config;
-        session.setObjectiveInfo({ name: objective.name, dimension: objective.dimension, description: objective.description });
+        session.setObjectiveInfo({ name: objective.name, dimension: objective.dimension, description: objective.description, optimizerDefaults: objective.optimizerDefaults });
       }
     } catch (error) {
       problem(`the runs in ${runsDir} could not be listed: ${error instanceof Error ? error.message : String(error)}`);

@@ -263,7 +263,7 @@ export class ObjectiveRunner {
 
   private onStarted(run: LiveRun, started: RunStarted): void {
     const { objective } = started.config;
-    this.session.setObjectiveInfo({ name: objective.name, dimension: objective.dimension, description: objective.description });
+    this.session.setObjectiveInfo({ name: objective.name, dimension: objective.dimension, description: objective.description, optimizerDefaults: objective.optimizerDefaults });
     if (objective.parameters) run.coordinates = coordinateMap(objective.parameters);
     this.session.setRunDir(run.runId, started.runDir);
     this.session.updateHeader(run.runId, (header) => ({ ...header, status: "running", provider: providerLabel(started.provider) }));

@@ -16,6 +16,7 @@ import {
   type SeriesUpdate,
   emptySeries,
   toWireNumber,
+  withObjectiveDefaults,
 } from "../protocol";
 import { TraceDecimator, type TracePoint } from "./decimate";
 import { runLabel } from "./runView";
@@ -89,9 +90,10 @@ export class ObjectiveSession {
     for (const listener of this.listeners) listener();
   }
 
-  setObjectiveInfo(info: { name: string; dimension: number; description?: string }): void {
+  setObjectiveInfo(info: { name: string; dimension: number; description?: string; optimizerDefaults?: ObjectiveInfo["optimizerDefaults"] }): void {
     const next: ObjectiveInfo = { name: info.name, file: this.objective.file, dimension: info.dimension };
     if (info.description !== undefined) next.description = info.description;
+    if (info.optimizerDefaults && Object.keys(info.optimizerDefaults).length > 0) next.optimizerDefaults = info.optimizerDefaults;
     if (JSON.stringify(next) === JSON.stringify(this.objective)) return;
     this.objective = next;
     this.structureChanged = true;
@@ -278,7 +280,7 @@ export class ObjectiveSession {
     this.structureChanged = false;
     const snapshot: DashboardSnapshot = {
       objective: this.objective,
-      optimizers,
+      optimizers: withObjectiveDefaults(optimizers, this.objective.optimizerDefaults),
       runs,
       selectedRunId: selectedId,
       inspector: selected?.inspector ?? null,

@@ -468,6 +468,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
         ...(info.description ? { description: info.description } : {}),
         dimension: info.dimension,
         ...(info.parameters ? { parameters: info.parameters } : {}),
+        ...(Object.keys(info.optimizerDefaults).length > 0 ? { optimizerDefaults: info.optimizerDefaults } : {}),
       },
       optimizer: settings.optimizer,
       config: optimizer.config, // as the optimizer resolved it (CMA-ES: the population for this d; named parameters: their defaults)

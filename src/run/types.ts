@@ -3,6 +3,7 @@
 // the loop, the store, the worker messages and the command line.
 import type { BufferEntry, OptimizerConfig, Precision, SearchInspection, TellResult, Vector } from "../engine";
 import type { EvaluatorStatus } from "../objective/batch-evaluator";
+import type { OptimizerDefaults } from "../objective/definition";
 import type { ParameterSpace } from "../objective/parameters";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
@@ -64,6 +65,8 @@ export interface RunConfig {
     dimension: number;
     /** Named parameters; the run's vectors (best point, checkpoints) are then their normalised coordinates. */
     parameters?: ParameterSpace;
+    /** Everything the objective recommends, per optimizer (its optimizerDefaults; `recommended` is what applied to this run); absent when nothing. */
+    optimizerDefaults?: OptimizerDefaults;
   };
   optimizer: string;
   /** The optimizer's configuration after the overrides were applied. */

@@ -26,7 +26,7 @@ describe("e2e: fine-tuning USE-Lite (examples/finetune-spam) in code-server", fu
     userSettings: { "explorer.compactFolders": false }, // examples and finetune-spam as two folders to open
   });
 
-  it("shows the held-out metrics in the Metrics chart while the run goes, then at the end", async () => {
+  it("shows the held-out metrics in the Metrics chart while the run goes, then at the end, and the objective's learning rate in the form", async () => {
     const { workbench } = e2e;
     // Open examples/, then finetune-spam/ (a link: its children may take a moment; the arrow key opens a selected folder).
     for (const [folder, child] of [["examples", "finetune-spam"], ["finetune-spam", "finetune.ts"]]) {
@@ -52,5 +52,8 @@ describe("e2e: fine-tuning USE-Lite (examples/finetune-spam) in code-server", fu
     assert.deepEqual(iterations, expected, "metrics at iteration 0, every 10 iterations, and for the final parameters");
     for (const value of accuracy) assert.ok(typeof value === "number" && value >= 0 && value <= 1, `accuracy ${value}`);
     assert.match((await dashboard.frame.locator("#metrics-chart").getAttribute("aria-label")) ?? "", /accuracy .* at iteration 300/);
+    // The settings form offers the objective's recommended rate (its optimizerDefaults), not zoar-pairs' preset 5e-5.
+    assert.equal(await dashboard.fieldValue("hp-lr"), "0.001");
+    assert.match(await dashboard.text("#hp-lr-help"), /0\.001 recommended by the objective/);
   });
 });

@@ -7,11 +7,23 @@ import { tokenBatch } from "../../examples/finetune-spam/model/batch";
 import { trainableTensors, weightFeeds } from "../../examples/finetune-spam/model/feeds";
 import { ensureUseLiteModels, modelFile } from "../../examples/finetune-spam/model/models";
 import { UseTokenizer } from "../../examples/finetune-spam/model/tokenizer";
-import { EMBEDDING_OUTPUT, readPretrained } from "../../examples/finetune-spam/model/useLite";
+import { CONFIGURATIONS } from "../../examples/finetune-spam/model/models";
+import { EMBEDDING_OUTPUT, WEIGHTS, readPretrained, readPublishedWeights, readVocabulary } from "../../examples/finetune-spam/model/useLite";
 
 describe("weight feeds of the fine-tuning example (examples/finetune-spam/model/feeds.ts)", function () {
   this.timeout(60_000);
   const trainable = trainableTensors("layernorm");
+
+  it("reads a few published weights at their offsets in the shards, equal to reading the whole model", () => {
+    const pretrained = readPretrained();
+    // The trained tensors of every configuration, and the largest (the token embedding, which spans shards).
+    const names = [...new Set([...Object.values(CONFIGURATIONS).flat(), WEIGHTS[0].name])];
+    const few = readPublishedWeights(names);
+    assert.deepEqual([...few.keys()].sort(), [...names].sort());
+    for (const name of names) assert.deepEqual(few.get(name), pretrained.weights.get(name), name);
+    assert.deepEqual(readVocabulary(), pretrained.vocabulary);
+    assert.throws(() => readPublishedWeights(["no.such.weight"]), /USE-Lite has no weight "no.such.weight"/);
+  });
 
   it("feeds a Float32Array point through views of its own buffer and converts a Float64Array one; both give the same embeddings", async () => {
     ensureUseLiteModels();

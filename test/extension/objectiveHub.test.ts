@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { optimizerEntry, optimizerNames } from "../../src/engine";
+import { type DashboardSnapshot, optimizerSchemas } from "../../src/protocol";
 import { RunController } from "../../src/run/controller";
 import type { RunResult } from "../../src/run/types";
 import { ObjectiveHub } from "../../src/extension/objectiveHub";
@@ -95,6 +97,28 @@ describe("objective hub with real runs", function () {
     assert.equal(snapshot.inspector!.estimator, "zoar");
     assert.equal(snapshot.parameters!.dimension, 5);
     assert.equal(snapshot.parameters!.value, snapshot.runs[0].header.bestValue);
+  });
+
+  it("gives the settings form the objective's recommended settings once a run has started, and again from a stored run", async () => {
+    const objective = runFixture("recommends-settings.ts"); // spsa: lr 0.05, mu 0.02
+    const schemas = optimizerSchemas(optimizerNames().map(optimizerEntry));
+    const presetLr = optimizerEntry("spsa").config.lr;
+    const fieldsOf = (snapshot: DashboardSnapshot, optimizer: string) => Object.fromEntries(snapshot.optimizers.find((o) => o.name === optimizer)!.fields.map((f) => [f.key, f]));
+    const entry = newHub().get(objective);
+    assert.equal(fieldsOf(entry.session.snapshot(CAN_RUN, schemas), "spsa").lr.default, presetLr, "before any run: the preset's");
+
+    const outcome = newHub().startRuns(entry, [defaultRequest(settings)], settings);
+    assert.ok(outcome.ok);
+    await entry.runner.whenIdle();
+    for (const hub of [entry, newHub().get(objective)]) {
+      await hub.history;
+      const spsa = fieldsOf(hub.session.snapshot(CAN_RUN, schemas), "spsa");
+      assert.deepEqual([spsa.lr.default, spsa.lr.recommended], [0.05, { preset: presetLr }]);
+      assert.deepEqual([spsa.mu.default, spsa.mu.recommended], [0.02, { preset: optimizerEntry("spsa").config.mu }]);
+      assert.equal(spsa.queries.recommended, undefined);
+      const zoar = fieldsOf(hub.session.snapshot(CAN_RUN, schemas), "zoar");
+      assert.deepEqual([zoar.lr.default, zoar.lr.recommended], [optimizerEntry("zoar").config.lr, undefined], "nothing recommended for zoar");
+    }
   });
 
   it("reports an objective's error with the file and line that threw", async () => {

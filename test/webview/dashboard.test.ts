@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import type { Browser } from "playwright-core";
-import type { RunSnapshot, StartMessage } from "../../src/protocol";
+import { type RunSnapshot, type StartMessage, withObjectiveDefaults } from "../../src/protocol";
 import { summarizeParameters } from "../../src/extension/decimate";
 import { choice, encodeParameters, integer, logUniform, vector } from "../../src/objective/parameters";
 import { formatCount, formatValue } from "../../webview/format";
 import { DashboardPage, ensureWebviewBundle, launchChromium } from "./harness";
-import { type RunRecording, overTheWire, recordRun, snapshotMessage } from "./hostStream";
+import { OBJECTIVE, type RunRecording, overTheWire, recordRun, snapshotMessage } from "./hostStream";
 
 function runSnapshot(recording: RunRecording, status: RunSnapshot["header"]["status"] = "running"): RunSnapshot {
   return overTheWire({ header: { ...recording.header, status }, series: recording.series });
@@ -96,6 +96,30 @@ describe("dashboard webview in Chromium", function () {
     await dashboard.page.evaluate(() => window.zoarDashboard!.renderNow());
     assert.equal(await page.locator("#stop-iterations input").inputValue(), "1234");
     assert.equal(await page.locator("#seed input").inputValue(), "8");
+  });
+
+  it("shows the objective's recommended settings as the defaults, marked, and sends only what differs from them", async () => {
+    // finetune-spam recommends lr 0.001 for zoar-pairs, whose preset has 5e-5.
+    const objective = { ...OBJECTIVE, optimizerDefaults: { "zoar-pairs": { lr: 0.001 } } };
+    const base = snapshotMessage().snapshot;
+    const formDefaults = { optimizer: "zoar-pairs", overrides: {}, seed: 0, stop: { iterations: 300 }, compare: [] };
+    await dashboard.send(snapshotMessage([], { objective, optimizers: withObjectiveDefaults(base.optimizers, objective.optimizerDefaults), formDefaults }));
+    const page = dashboard.page;
+    await page.waitForFunction(() => document.getElementById("optimizer-summary")?.textContent?.startsWith("ZoAR for fine-tuning"));
+    assert.equal(await page.locator("#hp-lr input").inputValue(), "0.001");
+    assert.match(await dashboard.text("#hp-lr-help"), /0\.001 recommended by the objective \(the preset's default: 0\.00005\)$/);
+    assert.match(await dashboard.text("#hp-mu-help"), /; default 0\.01$/, "a setting the objective does not recommend keeps the preset's default");
+
+    await dashboard.clearPosted();
+    await page.locator("#start").click();
+    const untouched = (await dashboard.waitForPosted("start")) as StartMessage;
+    assert.deepEqual(untouched.overrides, {}, "the run gets the recommendation from the objective itself");
+    // The preset's value is now a choice of the user's, so it is sent.
+    await dashboard.type("hp-lr", "5e-5");
+    await dashboard.clearPosted();
+    await page.locator("#start").click();
+    const preset = (await dashboard.waitForPosted("start")) as StartMessage;
+    assert.deepEqual(preset.overrides, { lr: 5e-5 });
   });
 
   it("streams a zoar run: header figures, convergence and diagnostics data, history buffer, best parameters", async () => {

@@ -9,7 +9,7 @@ export interface TokenBatch {
   dims: [number, number];
 }
 
-export function tokenBatch(encoded: readonly (readonly number[])[]): TokenBatch {
+export function tokenBatch(encoded: readonly ArrayLike<number>[]): TokenBatch {
   const width = Math.max(1, ...encoded.map((e) => Math.min(e.length, MAX_TOKENS)));
   const ids = new BigInt64Array(encoded.length * width);
   const mask = new Float32Array(encoded.length * width);

@@ -93,7 +93,7 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
 }
 
 /** A balanced test split of TEST_PER_CLASS per class; everything else is the training pool. */
-export function standardSplit(emails: readonly Email[]): Split {
+export function standardSplit(emails: readonly Pick<Email, "label">[]): Split {
   const order = shuffled(emails.map((_, i) => i), seededRandom(SPLIT_SEED));
   const test: number[] = [];
   const taken = [0, 0];

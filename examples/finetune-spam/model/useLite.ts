@@ -10,7 +10,7 @@
 // Attention ignores padded keys with a -1e9 bias, as the original does.
 // Weights named in `trainable` become graph inputs (onnxruntime ignores feeds
 // for initializers); all others are initializers.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { writeModel, type InitializerSpec, type NodeSpec, type ValueSpec } from "../../../src/objective/onnx/writeModel";
@@ -149,6 +149,63 @@ export function readPretrained(packageDir = useLitePackageDir()): PretrainedUseL
   const vocabulary = JSON.parse(readFileSync(join(dist, "vocab.json"), "utf8")) as Vocabulary;
   const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { name: string; version: string };
   return { weights, vocabulary, constants, source: { package: pkg.name, version: pkg.version, weightBytes } };
+}
+
+/** The package's vocabulary (vocab.json) alone. */
+export function readVocabulary(packageDir = useLitePackageDir()): Vocabulary {
+  return JSON.parse(readFileSync(join(packageDir, "dist", "vocab.json"), "utf8")) as Vocabulary;
+}
+
+/**
+ * The published values of a few weights (this port's names), read from the
+ * shards at their offsets: the rest of the 27 MB is never read, so a run
+ * that trains a few tensors does not hold (or grow its heap by) the whole model.
+ */
+export function readPublishedWeights(names: readonly string[], packageDir = useLitePackageDir()): Map<string, Float32Array> {
+  const dist = join(packageDir, "dist");
+  const model = JSON.parse(readFileSync(join(dist, "model.json"), "utf8")) as TfjsModel;
+  const wanted = new Map(names.map((name) => {
+    const spec = WEIGHTS.find((w) => w.name === name);
+    if (!spec) throw new Error(`USE-Lite has no weight "${name}"`);
+    return [spec.tf, spec] as const;
+  }));
+  const out = new Map<string, Float32Array>();
+  for (const group of model.weightsManifest) {
+    const shards = group.paths.map((p) => ({ file: join(dist, p), size: statSync(join(dist, p)).size }));
+    let offset = 0;
+    for (const entry of group.weights) {
+      const bytes = 4 * entry.shape.reduce((a, b) => a * b, 1);
+      const spec = wanted.get(entry.name);
+      if (spec) {
+        if (entry.dtype !== "float32" || bytes !== 4 * spec.shape.reduce((a, b) => a * b, 1)) throw new Error(`weight "${entry.name}": expected float32 [${spec.shape.join(", ")}] for ${spec.name}`);
+        out.set(spec.name, new Float32Array(readSpan(shards, offset, bytes).buffer));
+      }
+      offset += bytes;
+    }
+  }
+  for (const name of names) if (!out.has(name)) throw new Error(`${join(dist, "model.json")}: no weight for "${name}"`);
+  return out;
+}
+
+/** `length` bytes at `offset` of the shards taken as one file. */
+function readSpan(shards: readonly { file: string; size: number }[], offset: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  let start = 0;
+  for (const shard of shards) {
+    const from = offset + done - start; // where the next byte lies in this shard
+    if (done < length && from >= 0 && from < shard.size) {
+      const fd = openSync(shard.file, "r");
+      try {
+        done += readSync(fd, out, done, Math.min(length - done, shard.size - from), from);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    start += shard.size;
+  }
+  if (done !== length) throw new Error(`the weight shards end before byte ${offset + length}`);
+  return out;
 }
 
 /** Builds the graph's nodes; `g` collects nodes and constant initializers with unique names. */
