@@ -36,7 +36,21 @@ export function hexFloat(value: number): string {
   return `${sign}0x1.${mantissa}p${exponent - 1023}`;
 }
 
-const splat = (value: number) => `(v128.const f64x2 ${hexFloat(value)} ${hexFloat(value)})`;
+/**
+ * The constant `value` in both lanes: a local of the kernel being written,
+ * set once before its loop (a v128.const inside the loop is rebuilt at every
+ * step on x64).
+ */
+let constants = new Map<string, string>();
+function splat(value: number): string {
+  const bits = hexFloat(value);
+  let local = constants.get(bits);
+  if (local === undefined) {
+    local = `$k${constants.size}`;
+    constants.set(bits, local);
+  }
+  return `(local.get ${local})`;
+}
 
 // The constants of src/engine/trig.ts.
 const TWO_OVER_PI = 0.6366197723675814;
@@ -72,8 +86,8 @@ function trig(kind: "sinSquared" | "cosine", x: string, out: string): string {
     `(local.set $r ${sub(sub(get(x), mul(get("$n"), splat(PIO2_HIGH))), mul(get("$n"), splat(PIO2_LOW)))})`,
     `(local.set $z ${mul(get("$r"), get("$r"))})`,
     `(local.set $s ${add(get("$r"), mul(mul(get("$r"), get("$z")), horner(get("$z"), S)))})`,
-    // odd: 1.0 where n is odd, 0.0 where even (bit 0 of t, spread over the lane, and the bits of 1.0).
-    `(local.set $odd (v128.and (i64x2.shr_s (i64x2.shl ${get("$t")} (i32.const 63)) (i32.const 63)) ${splat(1)}))`,
+    // odd: 1.0 where n is odd, 0.0 where even (bit 0 of t, widened to the lane by a compare, and the bits of 1.0).
+    `(local.set $odd (v128.and (i64x2.eq (v128.and ${get("$t")} ${splat(5e-324)}) ${splat(5e-324)}) ${splat(1)}))`,
   ];
   if (kind === "sinSquared") {
     // s2 + odd (1 - 2 s2): an odd quadrant swaps sin^2 and cos^2.
@@ -83,7 +97,7 @@ function trig(kind: "sinSquared" | "cosine", x: string, out: string): string {
     lines.push(`(local.set $c ${add(sub(splat(1), mul(splat(0.5), get("$z"))), mul(mul(get("$z"), get("$z")), horner(get("$z"), C)))})`);
     // sign (c + odd (-s - c)), sign = -1 where bit 1 of n is set: flip the sign bit, as multiplying by -1 does.
     lines.push(
-      `(local.set ${out} (v128.xor ${add(get("$c"), mul(get("$odd"), sub(`(f64x2.neg ${get("$s")})`, get("$c"))))} (v128.and (i64x2.shl ${get("$t")} (i32.const 62)) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))`,
+      `(local.set ${out} (v128.xor ${add(get("$c"), mul(get("$odd"), sub(`(f64x2.neg ${get("$s")})`, get("$c"))))} (v128.and (i64x2.shl ${get("$t")} (i32.const 62)) ${splat(-0)})))`,
     );
   }
   // !(|x| < 1.6e6): Math's own function for that lane.
@@ -143,6 +157,7 @@ function load(element: Element, offset: number): string {
 /** One exported kernel: add the terms of `length` coordinates at `at` into the lane sums. */
 function kernel(name: string, element: Element): string {
   const f = FUNCTIONS[name];
+  constants = new Map();
   const bytes = element === "f64" ? 8 : 4;
   // Sum j's lanes (0, 1) in $a{j}01, lanes (2, 3) in $a{j}23; the block's terms in $u{j}01, $u{j}23.
   const sums = Array.from({ length: f.sums }, (_, j) => j);
@@ -165,6 +180,9 @@ function kernel(name: string, element: Element): string {
         }),
       ),
     ].join("\n      ");
+  // The blocks first: they name the constants the kernel sets up.
+  const steps = block(false);
+  const last = block(true);
   const locals = [
     "(local $end i32) (local $rest i32) (local $inRange i32) (local $m f64)",
     "(local $p01 v128) (local $p23 v128) (local $mask01 v128) (local $mask23 v128)",
@@ -175,12 +193,14 @@ function kernel(name: string, element: Element): string {
   return `
   (func $${name}_${element} (export "${name}_${element}") (param $at i32) (param $length i32)
     ${locals.join("\n    ")}
+    ${[...constants].map(([, local]) => `(local ${local} v128)`).join(" ")}
+    ${[...constants].map(([bits, local]) => `(local.set ${local} (v128.const f64x2 ${bits} ${bits}))`).join("\n    ")}
     ${sums.map((j) => `(local.set $a${j}01 (v128.load offset=${SUMS + 32 * j} (i32.const 0))) (local.set $a${j}23 (v128.load offset=${SUMS + 32 * j + 16} (i32.const 0)))`).join("\n    ")}
     (local.set $end (i32.add (local.get $at) (i32.mul (i32.and (local.get $length) (i32.const -4)) (i32.const ${bytes}))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-      ${block(false)}
+      ${steps}
         (local.set $at (i32.add (local.get $at) (i32.const ${4 * bytes})))
         (br $next)))
     ;; The last 1 to 3 coordinates: a whole block, its absent lanes' terms masked to +0 (the sums do not change).
@@ -189,7 +209,7 @@ function kernel(name: string, element: Element): string {
       (then
         (local.set $mask01 (i64x2.gt_s (i64x2.splat (i64.extend_i32_u (local.get $rest))) (v128.const i64x2 0 1)))
         (local.set $mask23 (i64x2.gt_s (i64x2.splat (i64.extend_i32_u (local.get $rest))) (v128.const i64x2 2 3)))
-      ${block(true)}))
+      ${last}))
     ${sums.map((j) => `(v128.store offset=${SUMS + 32 * j} (i32.const 0) (local.get $a${j}01)) (v128.store offset=${SUMS + 32 * j + 16} (i32.const 0) (local.get $a${j}23))`).join("\n    ")})`;
 }
 
