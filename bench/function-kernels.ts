@@ -4,13 +4,17 @@
 // switched off) and its WebAssembly SIMD kernel; K + 1 = 11 rows of
 // d = 10^4 and 10^6 coordinates, float64 and float32 rows. Each figure is
 // the median of rounds that alternate the three. Writes
-// bench/results/function-kernels.json (or --out <name> there).
+// bench/results/function-kernels.json (or --out <name> there). Both engines
+// are bundled by esbuild, as the extension and the CLI ship them.
 //   mkdir -p /tmp/zoar-base-eval && git -C <repo> archive 40ef975 src/engine | tar -x -C /tmp/zoar-base-eval
 //   flock /tmp/zoar-heavy.lock npx tsx bench/function-kernels.ts --baseline /tmp/zoar-base-eval
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { Rng, evaluateRows, syntheticFunction, useFunctionKernels } from "../src/engine";
+import { buildSync } from "esbuild";
+import { Rng } from "../src/engine";
 import { machine } from "./machine";
 
 const { values: args } = parseArgs({
@@ -25,13 +29,18 @@ const { values: args } = parseArgs({
 
 type Evaluate = (f: string, points: Float64Array | Float32Array, rows: number, d: number, out: Float64Array) => void;
 
-async function baselineEvaluate(): Promise<Evaluate | null> {
-  if (!args.baseline) return null;
-  const engine = (await import(resolve(args.baseline, "src", "engine", "functions.ts"))) as typeof import("../src/engine/functions");
-  return (name, points, rows, d, out) => engine.evaluateRows(engine.syntheticFunction(name), points, rows, d, out);
+type Engine = typeof import("../src/engine");
+
+/** The engine of the tree at `root`, bundled. */
+async function bundledEngine(root: string, label: string): Promise<Engine> {
+  const outfile = join(tmpdir(), `function-kernels-${label}-${process.pid}.js`);
+  buildSync({ entryPoints: [join(root, "src", "engine", "index.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile, logLevel: "warning" });
+  return (await import(pathToFileURL(outfile).href)) as Engine;
 }
 
-const current: Evaluate = (name, points, rows, d, out) => evaluateRows(syntheticFunction(name), points, rows, d, out);
+function evaluator(engine: Engine): Evaluate {
+  return (name, points, rows, d, out) => engine.evaluateRows(engine.syntheticFunction(name), points, rows, d, out);
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,7 +60,9 @@ function time(evaluate: () => void): number {
 }
 
 async function main(): Promise<void> {
-  const baseline = await baselineEvaluate();
+  const engine = await bundledEngine(resolve(__dirname, ".."), "current");
+  const current = evaluator(engine);
+  const baseline = args.baseline ? evaluator(await bundledEngine(resolve(args.baseline), "baseline")) : null;
   const rows = 11;
   const rounds = Number(args.rounds);
   const results = [];
@@ -66,9 +77,9 @@ async function main(): Promise<void> {
           [
             "javascript",
             () => {
-              useFunctionKernels(false);
+              engine.useFunctionKernels(false);
               current(name, points, rows, d, out);
-              useFunctionKernels(true);
+              engine.useFunctionKernels(true);
             },
           ],
         ];
