@@ -8,7 +8,7 @@
 // are bundled by esbuild, as the extension and the CLI ship them.
 //   mkdir -p /tmp/zoar-base-eval && git -C <repo> archive 40ef975 src/engine | tar -x -C /tmp/zoar-base-eval
 //   flock /tmp/zoar-heavy.lock npx tsx bench/function-kernels.ts --baseline /tmp/zoar-base-eval
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,7 +35,9 @@ type Engine = typeof import("../src/engine");
 async function bundledEngine(root: string, label: string): Promise<Engine> {
   const outfile = join(tmpdir(), `function-kernels-${label}-${process.pid}.js`);
   buildSync({ entryPoints: [join(root, "src", "engine", "index.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile, logLevel: "warning" });
-  return (await import(pathToFileURL(outfile).href)) as Engine;
+  const engine = (await import(pathToFileURL(outfile).href)) as Engine;
+  rmSync(outfile);
+  return engine;
 }
 
 function evaluator(engine: Engine): Evaluate {
