@@ -1,7 +1,8 @@
 // Synthetic test functions, all minimised. The first four are the ZoAR
 // paper's benchmark (ALGORITHMS.md); the rest are classics.
+import { type Coordinates, type SummedFunction, scalarSums } from "./function-sums";
+import { functionKernels } from "./kernels/functions";
 import { Rng, initialPointSeed } from "./random";
-import { cosine, sinSquared } from "./trig";
 
 export interface SyntheticFunction {
   name: string;
@@ -28,14 +29,9 @@ const FUNCTIONS: SyntheticFunction[] = [
     value(x, o, d) {
       const w1 = 1 + (x[o] - 1) / 4;
       const head = Math.sin(Math.PI * w1);
-      let s = head * head;
-      for (let i = o; i < o + d - 1; i++) {
-        const w = 1 + (x[i] - 1) * 0.25;
-        s += (w - 1) * (w - 1) * (1 + 10 * sinSquared(Math.PI * w + 1));
-      }
       const wd = 1 + (x[o + d - 1] - 1) / 4;
       const tail = Math.sin(TWO_PI * wd);
-      return s + (wd - 1) * (wd - 1) * (1 + tail * tail);
+      return head * head + sums("levy", x, o, o + d - 1)[0] + (wd - 1) * (wd - 1) * (1 + tail * tail);
     },
   },
   {
@@ -55,12 +51,9 @@ const FUNCTIONS: SyntheticFunction[] = [
     name: "ackley",
     minimum: "x = 0",
     value(x, o, d) {
-      let squares = 0;
-      let cosines = 0;
-      for (let i = o; i < o + d; i++) {
-        squares += x[i] * x[i];
-        cosines += cosine(TWO_PI * x[i]);
-      }
+      const both = sums("ackley", x, o, o + d);
+      const squares = both[0];
+      const cosines = both[1];
       return -20 * Math.exp(-0.2 * Math.sqrt(squares / d)) - Math.exp(cosines / d) + 20 + Math.E;
     },
   },
@@ -77,9 +70,7 @@ const FUNCTIONS: SyntheticFunction[] = [
     name: "rastrigin",
     minimum: "x = 0",
     value(x, o, d) {
-      let s = 10 * d;
-      for (let i = o; i < o + d; i++) s += x[i] * x[i] - 10 * cosine(TWO_PI * x[i]);
-      return s;
+      return 10 * d + sums("rastrigin", x, o, o + d)[0];
     },
   },
   {
@@ -94,6 +85,18 @@ const FUNCTIONS: SyntheticFunction[] = [
     },
   },
 ];
+
+/** Below this many coordinates a call into the kernel costs more than it saves (the bits are the same). */
+const KERNEL_MIN_COORDINATES = 32;
+const sumsOut = new Float64Array(2);
+
+/** The sums of a trigonometric function's terms over x[from, to), by its kernel where it runs. */
+function sums(name: SummedFunction, x: Coordinates, from: number, to: number): Float64Array {
+  const kernels = to - from >= KERNEL_MIN_COORDINATES ? functionKernels() : null;
+  if (kernels) kernels.sum(name, x, from, to, sumsOut);
+  else scalarSums(name, x, from, to, sumsOut);
+  return sumsOut;
+}
 
 /** The ellipsoid's weights for the last dimension asked (the K+1 rows of an iteration share them). */
 let ellipsoidCache = new Float64Array(0);

@@ -9,6 +9,7 @@ export * from "./parallel";
 export { directionSeed, Rng } from "./random";
 export { makeDirectionSource, makeDirectionStreams, type DirectionStreams } from "./samplers";
 export { GaussianLanes, KERNEL_TILE, useNormalKernels } from "./kernels/normals";
+export { useFunctionKernels } from "./kernels/functions";
 export { QueryRowWriter } from "./query-rows";
 export * from "./functions";
 export { CmaEsOptimizer, FULL_CMA_DIMENSION_LIMIT } from "./cma/cmaes";
