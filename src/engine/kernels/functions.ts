@@ -8,6 +8,7 @@
 // callers sum in JavaScript.
 import { type Coordinates, type SummedFunction } from "../function-sums";
 import { FUNCTIONS_WASM_BASE64 } from "./functions-wasm";
+import { compileKernel } from "./compile";
 
 /** Memory layout of the kernel (scripts/kernels/functions-wat.ts). */
 const SUMS = 0;
@@ -40,15 +41,8 @@ export class FunctionKernels {
   private readonly float32Tile: Float32Array;
 
   static create(): FunctionKernels | null {
-    try {
-      const text = atob(FUNCTIONS_WASM_BASE64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      return new FunctionKernels(new WebAssembly.Module(bytes));
-    } catch {
-      // No WebAssembly, no SIMD, or a content policy that forbids compiling it.
-      return null;
-    }
+    const module = compileKernel(FUNCTIONS_WASM_BASE64);
+    return module === null ? null : new FunctionKernels(module);
   }
 
   private constructor(module: WebAssembly.Module) {

@@ -13,6 +13,7 @@
 import type { Precision } from "../precision";
 import { Rng, seedState, zigguratTables } from "../random";
 import { NORMALS_WASM_BASE64 } from "./normals-wasm";
+import { compileKernel } from "./compile";
 
 /** Coordinates per tile (the kernel's row stride). */
 export const KERNEL_TILE = 2048;
@@ -48,17 +49,7 @@ export function useNormalKernels(on: boolean): void {
 }
 
 function normalsModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const text = atob(NORMALS_WASM_BASE64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      // No WebAssembly, no SIMD, or a content policy that forbids compiling it.
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileKernel(NORMALS_WASM_BASE64);
   return compiled;
 }
 
