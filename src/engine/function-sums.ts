@@ -76,6 +76,88 @@ function ackleySums(x: Coordinates, from: number, to: number, out: Float64Array)
   out[1] = cosines[0] + cosines[2] + (cosines[1] + cosines[3]);
 }
 
+// The polynomial functions run no kernel (their loops are a few flops per
+// number read), but they sum in four lanes too: one chain of additions is
+// bound by the adder's latency, four are not.
+
+/** sum of x_i^2 over [from, to), in four lanes. */
+export function sumOfSquares(x: Coordinates, from: number, to: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    const x0 = x[i];
+    const x1 = x[i + 1];
+    const x2 = x[i + 2];
+    const x3 = x[i + 3];
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+    a2 += x2 * x2;
+    a3 += x3 * x3;
+  }
+  for (let lane = 0; i < to; i++, lane++) {
+    const v = x[i] * x[i];
+    if (lane === 0) a0 += v;
+    else if (lane === 1) a1 += v;
+    else a2 += v;
+  }
+  return a0 + a2 + (a1 + a3);
+}
+
+/** sum of w_i x_{o+i}^2 over i in [0, d), in four lanes. */
+export function weightedSumOfSquares(w: Float64Array, x: Coordinates, o: number, d: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = 0;
+  for (; i + 4 <= d; i += 4) {
+    const x0 = x[o + i];
+    const x1 = x[o + i + 1];
+    const x2 = x[o + i + 2];
+    const x3 = x[o + i + 3];
+    a0 += w[i] * x0 * x0;
+    a1 += w[i + 1] * x1 * x1;
+    a2 += w[i + 2] * x2 * x2;
+    a3 += w[i + 3] * x3 * x3;
+  }
+  for (let lane = 0; i < d; i++, lane++) {
+    const v = w[i] * x[o + i] * x[o + i];
+    if (lane === 0) a0 += v;
+    else if (lane === 1) a1 += v;
+    else a2 += v;
+  }
+  return a0 + a2 + (a1 + a3);
+}
+
+/** rosenbrock's term of coordinates (x, next): 100 (next - x^2)^2 + (1 - x)^2. */
+function rosenbrockTerm(x: number, next: number): number {
+  const a = next - x * x;
+  const b = 1 - x;
+  return 100 * a * a + b * b;
+}
+
+/** The sum of rosenbrock's terms for i in [from, to) (each reads x[i] and x[i + 1]), in four lanes. */
+export function rosenbrockSum(x: Coordinates, from: number, to: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    a0 += rosenbrockTerm(x[i], x[i + 1]);
+    a1 += rosenbrockTerm(x[i + 1], x[i + 2]);
+    a2 += rosenbrockTerm(x[i + 2], x[i + 3]);
+    a3 += rosenbrockTerm(x[i + 3], x[i + 4]);
+  }
+  if (i < to) a0 += rosenbrockTerm(x[i], x[i + 1]);
+  if (i + 1 < to) a1 += rosenbrockTerm(x[i + 1], x[i + 2]);
+  if (i + 2 < to) a2 += rosenbrockTerm(x[i + 2], x[i + 3]);
+  return a0 + a2 + (a1 + a3);
+}
+
 /** The sums of `name` over x[from, to) into out (out[0]; ackley's second sum in out[1]). */
 export function scalarSums(name: SummedFunction, x: Coordinates, from: number, to: number, out: Float64Array): void {
   if (name === "levy") out[0] = levySum(x, from, to);

@@ -1,6 +1,6 @@
 // Synthetic test functions, all minimised. The first four are the ZoAR
 // paper's benchmark (ALGORITHMS.md); the rest are classics.
-import { type Coordinates, type SummedFunction, scalarSums } from "./function-sums";
+import { type Coordinates, type SummedFunction, rosenbrockSum, scalarSums, sumOfSquares, weightedSumOfSquares } from "./function-sums";
 import { functionKernels } from "./kernels/functions";
 import { Rng, initialPointSeed } from "./random";
 
@@ -18,9 +18,7 @@ const FUNCTIONS: SyntheticFunction[] = [
     name: "quadratic",
     minimum: "x = 0",
     value(x, o, d) {
-      let s = 0;
-      for (let i = o; i < o + d; i++) s += x[i] * x[i];
-      return 0.5 * s;
+      return 0.5 * sumOfSquares(x, o, o + d);
     },
   },
   {
@@ -38,13 +36,7 @@ const FUNCTIONS: SyntheticFunction[] = [
     name: "rosenbrock",
     minimum: "x = 1",
     value(x, o, d) {
-      let s = 0;
-      for (let i = o; i < o + d - 1; i++) {
-        const a = x[i + 1] - x[i] * x[i];
-        const b = 1 - x[i];
-        s += 100 * a * a + b * b;
-      }
-      return s;
+      return rosenbrockSum(x, o, o + d - 1);
     },
   },
   {
@@ -61,9 +53,7 @@ const FUNCTIONS: SyntheticFunction[] = [
     name: "sphere",
     minimum: "x = 0",
     value(x, o, d) {
-      let s = 0;
-      for (let i = o; i < o + d; i++) s += x[i] * x[i];
-      return s;
+      return sumOfSquares(x, o, o + d);
     },
   },
   {
@@ -78,10 +68,7 @@ const FUNCTIONS: SyntheticFunction[] = [
     minimum: "x = 0",
     value(x, o, d) {
       // Condition number 10^6: coordinate i is weighted by 10^(6 i / (d - 1)).
-      const weights = ellipsoidWeights(d);
-      let s = 0;
-      for (let i = 0; i < d; i++) s += weights[i] * x[o + i] * x[o + i];
-      return s;
+      return weightedSumOfSquares(ellipsoidWeights(d), x, o, d);
     },
   },
 ];
