@@ -17,15 +17,11 @@ import { compileKernel } from "./compile";
 
 /** Coordinates per tile (the kernel's row stride). */
 export const KERNEL_TILE = 2048;
-/** Memory layout of the kernel (scripts/kernels/normals-wat.ts). */
+/** Memory layout of the kernel (scripts/kernels/normals-wat.ts): a 64-byte record per ziggurat layer, then constants. */
 const LAYERS = 0;
-const FN = 2048;
-const LEFT = FN + 1024;
-const RIGHT = LEFT + 1024;
-const SLOPE = RIGHT + 1024;
-const SHAPE = SLOPE + 1024;
-const CONSTANTS = SHAPE + 512;
-const FREE = 8192;
+const LAYER_BYTES = 64;
+const CONSTANTS = LAYERS + 128 * LAYER_BYTES;
+const FREE = 16384;
 const PAGE = 65536;
 /** Memory of a new instance: room for 16 rows of a tile (K = 16 directions). */
 const DEFAULT_PAGES = Math.ceil((FREE + KERNEL_TILE * 8 + 4 * 64 + 16 * KERNEL_TILE * 8) / PAGE);
@@ -99,16 +95,15 @@ export class GaussianLanes {
     this.kernels = instance.exports as unknown as NormalsExports;
     const t = zigguratTables;
     const memory = this.memory.buffer;
-    const layers = new DataView(memory, LAYERS, 128 * 16);
+    const layers = new DataView(memory, LAYERS, 128 * LAYER_BYTES);
     for (let iz = 0; iz < 128; iz++) {
-      layers.setFloat64(iz * 16, t.wn[iz], true);
-      layers.setInt32(iz * 16 + 8, t.kn[iz], true);
+      const at = iz * LAYER_BYTES;
+      layers.setFloat64(at, t.wn[iz], true);
+      layers.setInt32(at + 8, t.kn[iz], true);
+      // The wedge of layer iz (none in the tail layer 0): fn[iz - 1], fn[iz], its bounds' left, right, slope, shape.
+      const wedge = iz === 0 ? [0, 0, 0, 0, 0, 0] : [t.fn[iz - 1], t.fn[iz], t.wedgeLeft[iz], t.wedgeRight[iz], t.wedgeSlope[iz], t.wedgeShape[iz]];
+      wedge.forEach((value, field) => layers.setFloat64(at + 16 + 8 * field, value, true));
     }
-    new Float64Array(memory, FN, 128).set(t.fn);
-    new Float64Array(memory, LEFT, 128).set(t.wedgeLeft);
-    new Float64Array(memory, RIGHT, 128).set(t.wedgeRight);
-    new Float64Array(memory, SLOPE, 128).set(t.wedgeSlope);
-    new Int32Array(memory, SHAPE, 128).set(t.wedgeShape);
     new Float64Array(memory, CONSTANTS, 2).set([t.r, t.margin]);
   }
 
