@@ -5,31 +5,33 @@
 // (src/engine/random.ts), so each lane writes exactly the numbers that
 // fillNormal would write for its stream.
 //
-// The lanes go out of step: each keeps its own output position, and every
-// vector step draws one number per lane. For a lane that number is either a
-// fresh draw (fast path: written, the lane moves on; a wedge candidate:
-// becomes pending, nothing written) or, for a lane left pending by the step
-// before, the uniform of its wedge test (accepted: the candidate is written;
-// rejected: the lane's next number is a fresh draw). That is the order in
-// which Rng.normalTail consumes its stream, and the wedge's bounds test runs
-// for all lanes at once, so no lane stalls the others. Only the rare cases
-// leave for scalar code: the tail layer iz = 0 (a loop of logs, on that
-// lane's own state) and a wedge test the bounds leave to exp. exp and log
-// are JavaScript's Math.exp and Math.log, imported, so the bits match.
+// The lanes go out of step, so that no lane stalls the others: each keeps
+// its own output position, and every vector step draws one number per lane.
+// A fast-path number is written and the lane moves on. A wedge candidate
+// draws its test's uniform at once (a second step of the wedge lanes only),
+// tested in scalar code with random.ts's own bounds; accepted, it is
+// written; rejected, nothing is, and the lane's next number is a fresh draw:
+// the order in which Rng.normalTail consumes its stream. The rarest cases
+// are events that end the (call-free) step loop: a tail draw (layer iz = 0,
+// a loop of logs on that lane's own state) and a wedge test the bounds leave
+// to exp. The exported function handles them on the lane's state and
+// position in memory and resumes; exp and log are JavaScript's Math.exp and
+// Math.log, imported, so the bits match.
 //
-// A kernel first steps while every lane has numbers left to write (no
-// masks), then, lanes finishing at different steps, steps with each
-// finished lane's state frozen and its stores sent to a scratch word, so
-// that every stream continues exactly where it stopped at the next call.
+// The steps first run while every lane has numbers left to write (no
+// masks), then, lanes finishing at different steps, with each finished
+// lane's state frozen and its stores sent to a scratch word, so that every
+// stream continues exactly where it stopped at the next call.
 //
 // Memory layout (byte offsets; the tables are written by the caller, from
 // random.ts's own arrays, so both paths read the same numbers):
 //   LAYERS   128 records of 64 bytes, one per layer iz: wn[iz] (f64) at +0,
-//            kn[iz] (i32) at +8, and the wedge's fn[iz - 1], fn[iz], left,
-//            right, slope and shape (1 convex, -1 concave, 0 exp decides),
-//            all f64, at +16 .. +56
+//            kn[iz] (i32) at +8, the wedge's shape (i32: 1 convex, -1
+//            concave, 0 exp decides) at +12, and its fn[iz - 1], fn[iz],
+//            left, right and slope (f64) at +16 .. +48
 //   CONSTANTS  the ziggurat's R (f64) and the wedge margin (f64)
 //   SCRATCH  where finished lanes' stores go (8 bytes)
+//   POSITIONS, TAIL_NUMBERS, EVENTS  what the steps hand to their events
 // A group of four streams keeps its state at `state`: the four v128 words
 // s0, s1, s2, s3, lane j of each being stream j's. Lane j writes its row at
 // out + j * ROW_BYTES: rows are TILE numbers apart, a K x TILE tile.
@@ -39,27 +41,29 @@ export const LAYERS = 0;
 export const LAYER_BYTES = 64;
 export const CONSTANTS = LAYERS + 128 * LAYER_BYTES;
 export const SCRATCH = CONSTANTS + 16;
+/** The lanes' positions (i32 x 4) between the steps and their events. */
+export const POSITIONS = SCRATCH + 16;
+/** The numbers of a step's tail draws (i32 x 4), and x, y of wedge tests left to exp (16 bytes a lane). */
+export const TAIL_NUMBERS = POSITIONS + 16;
+export const EVENTS = TAIL_NUMBERS + 16;
 /** Where the caller may start its own data (states, tiles). */
 export const FREE = 16384;
 
 /** Field offsets in a layer record. */
 const WN = 0;
 const KN = 8;
+const SHAPE = 12;
 const FN_PREVIOUS = 16;
 const FN = 24;
 const LEFT = 32;
 const RIGHT = 40;
 const SLOPE = 48;
-const SHAPE = 56;
 
 type Element = "f64" | "f32";
 
 const lanes = [0, 1, 2, 3];
 /** The two f64x2 halves of four lanes: lanes 0, 1 and lanes 2, 3. */
 const pairs = ["01", "23"];
-/** i8x16.shuffle of the low i32 of each i64 lane of two v128s: two 64-bit masks into one i32x4 mask. */
-const NARROW = "0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27";
-
 const get = (name: string) => `(local.get ${name})`;
 
 /** The f64x2 of field `field` of the records at scalar addresses $rA, $rB. */
@@ -83,73 +87,72 @@ function vectorStep(result: string, mask: string | null): string {
         ${update(3, `(v128.or (i32x4.shl ${get("$n3")} (i32.const 11)) (i32x4.shr_u ${get("$n3")} (i32.const 21)))`)}`;
 }
 
+/** select for f64 through its bits (i64 select is a conditional move; a float select may become a branch). */
+function selectF64(a: string, b: string, condition: string): string {
+  return `(f64.reinterpret_i64 (select (i64.reinterpret_f64 ${a}) (i64.reinterpret_f64 ${b}) ${condition}))`;
+}
+
+/**
+ * The wedge test of lane $laneIndex in scalar code, as an i32 (0: rejected, 1: accepted, 2: left to exp, with
+ * x and y stored at EVENTS + 16 lane): the candidate x = number * wn[iz] and
+ * y = fn[iz] + u * (fn[iz - 1] - fn[iz]), u from the lane's next number, then random.ts's underDensity line
+ * for line, decided without branches where the bounds decide (the piece and the outcome are random).
+ */
+function scalarWedge(number: string, next: string): string {
+  const field = (offset: number) => `(f64.load offset=${LAYERS + offset} ${get("$record")})`;
+  return `(block (result i32)
+                      (local.set $number ${number})
+                      (local.set $record (i32.shl (i32.and ${get("$number")} (i32.const 127)) (i32.const 6)))
+                      (local.set $wxS (f64.mul (f64.convert_i32_s ${get("$number")}) ${field(WN)}))
+                      (local.set $wyS (f64.add ${field(FN)} (f64.mul
+                        (f64.mul (f64.add (f64.convert_i32_u ${next}) (f64.const 0.5)) (f64.const 0x1p-32))
+                        (f64.sub ${field(FN_PREVIOUS)} ${field(FN)}))))
+                      (local.set $shapeS (i32.load offset=${LAYERS + SHAPE} ${get("$record")}))
+                      (if ${get("$shapeS")}
+                        (then
+                          (local.set $waxS (f64.abs ${get("$wxS")}))
+                          (local.set $waS ${field(LEFT)})
+                          (local.set $wbS ${field(RIGHT)})
+                          (local.set $chordS (f64.add ${field(FN_PREVIOUS)} (f64.mul (f64.sub ${get("$waxS")} ${get("$waS")}) ${field(SLOPE)})))
+                          (local.set $tangentAS (f64.mul ${field(FN_PREVIOUS)} (f64.sub (f64.const 1) (f64.mul ${get("$waS")} (f64.sub ${get("$waxS")} ${get("$waS")})))))
+                          (local.set $tangentBS (f64.mul ${field(FN)} (f64.sub (f64.const 1) (f64.mul ${get("$wbS")} (f64.sub ${get("$waxS")} ${get("$wbS")})))))
+                          ;; Convex: reject when above the chord, accept when below both tangents; concave: accept when
+                          ;; below the chord, reject when above either tangent (both cannot hold: the bounds are 2e-7 apart).
+                          (if (i32.gt_s ${get("$shapeS")} (i32.const 0))
+                            (then
+                              (drop (br_if 2 (i32.const 0) (f64.gt ${get("$wyS")} (f64.add ${get("$chordS")} ${get("$margin")}))))
+                              (drop (br_if 2 (i32.const 1) (f64.lt ${get("$wyS")} (f64.sub ${selectF64(get("$tangentAS"), get("$tangentBS"), `(f64.gt ${get("$tangentAS")} ${get("$tangentBS")})`)} ${get("$margin")})))))
+                            (else
+                              (drop (br_if 2 (i32.const 1) (f64.lt ${get("$wyS")} (f64.sub ${get("$chordS")} ${get("$margin")}))))
+                              (drop (br_if 2 (i32.const 0) (f64.gt ${get("$wyS")} (f64.add ${selectF64(get("$tangentAS"), get("$tangentBS"), `(f64.lt ${get("$tangentAS")} ${get("$tangentBS")})`)} ${get("$margin")}))))))))
+                      ;; Left to exp: an event, handled outside the loop (see kernel).
+                      (f64.store offset=${EVENTS} (i32.shl ${get("$laneIndex")} (i32.const 4)) ${get("$wxS")})
+                      (f64.store offset=${EVENTS + 8} (i32.shl ${get("$laneIndex")} (i32.const 4)) ${get("$wyS")})
+                      (i32.const 2))`;
+}
+
 /**
  * One vector step of a kernel: every lane draws a number; a lane on the fast
  * path writes it, a wedge candidate draws its test's uniform at once (a
- * second step of the wedge lanes only) and writes it if accepted, a tail
- * draw runs the tail's loop on its own state. A rejected lane writes
- * nothing: its next number is a fresh draw, as in Rng.normalTail. `masked`:
+ * second step of the wedge lanes only) and writes it if accepted. A rejected
+ * lane writes nothing: its next number is a fresh draw, as in
+ * Rng.normalTail. A tail draw, and a wedge test left to exp, are events
+ * (bits of $events): the lane writes nothing in the step, and the loop ends
+ * after it so that the event is handled outside (see kernel). `masked`:
  * some lanes may have finished (mask $active); their state is kept and their
  * stores go to SCRATCH.
  */
 function step(element: Element, shifted: boolean, masked: boolean): string {
   const bytes = element === "f64" ? 8 : 4;
   const rowBytes = TILE * bytes;
-  // A lane with a tail draw hands its state to $tail and takes back the normal and the stepped words.
-  const tailLane = (j: number) => `(if (i32x4.extract_lane ${j} ${get("$tails")})
-              (then
-                (call $tail (i32x4.extract_lane ${j} ${get("$hz")}) ${lanes.map((w) => `(i32x4.extract_lane ${j} ${get(`$s${w}`)})`).join(" ")})
-                ${[3, 2, 1, 0].map((w) => `(local.set $w${w})`).join(" ")} (local.set $x)
-                (local.set $z${pairs[j >> 1]} (f64x2.replace_lane ${j & 1} ${get(`$z${pairs[j >> 1]}`)} ${get("$x")}))
-                ${lanes.map((w) => `(local.set $s${w} (i32x4.replace_lane ${j} ${get(`$s${w}`)} ${get(`$w${w}`)}))`).join("\n                ")}))`;
-  // A wedge whose test the bounds leave open: y < exp(-x^2 / 2), as random.ts's underDensity ends.
-  const expLane = (j: number) => {
-    const pair = pairs[j >> 1];
-    const x = `(f64x2.extract_lane ${j & 1} ${get(`$z${pair}`)})`;
-    return `(if (i32x4.extract_lane ${j} ${get("$open")})
-                  (then (local.set $accepted (i32x4.replace_lane ${j} ${get("$accepted")}
-                    (i32.sub (i32.const 0) (f64.lt (f64x2.extract_lane ${j & 1} ${get(`$y${pair}`)}) (call $exp (f64.mul (f64.mul (f64.const -0.5) ${x}) ${x}))))))))`;
-  };
-  // The wedge test of pair p's candidates x = z (lanes 2p, 2p + 1), underDensity's bounds in f64x2 (the same
-  // operations, so the same roundings): $decided (the bounds decide) and $result (their answer), as i64x2 masks.
-  const wedgePair = (p: number) => {
-    const pair = pairs[p];
-    const [ra, rb] = p === 0 ? ["$a0", "$a1"] : ["$a2", "$a3"];
-    const number = p === 0 ? get("$u") : `(i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 ${get("$u")} ${get("$u")})`;
-    return `(local.set $fnPrevious ${gather(FN_PREVIOUS, ra, rb)})
-            (local.set $fnHere ${gather(FN, ra, rb)})
-            (local.set $left ${gather(LEFT, ra, rb)})
-            (local.set $right ${gather(RIGHT, ra, rb)})
-            (local.set $shape ${gather(SHAPE, ra, rb)})
-            ;; y = fn[iz] + u * (fn[iz - 1] - fn[iz]), u = ((number >>> 0) + 0.5) * 2^-32
-            (local.set $y${pair} (f64x2.add ${get("$fnHere")} (f64x2.mul
-              (f64x2.mul (f64x2.add (f64x2.convert_low_i32x4_u ${number}) (f64x2.splat (f64.const 0.5))) (f64x2.splat (f64.const 0x1p-32)))
-              (f64x2.sub ${get("$fnPrevious")} ${get("$fnHere")}))))
-            (local.set $ax (f64x2.abs ${get(`$z${pair}`)}))
-            (local.set $chord (f64x2.add ${get("$fnPrevious")} (f64x2.mul (f64x2.sub ${get("$ax")} ${get("$left")}) ${gather(SLOPE, ra, rb)})))
-            (local.set $tangentA (f64x2.mul ${get("$fnPrevious")} (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul ${get("$left")} (f64x2.sub ${get("$ax")} ${get("$left")})))))
-            (local.set $tangentB (f64x2.mul ${get("$fnHere")} (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul ${get("$right")} (f64x2.sub ${get("$ax")} ${get("$right")})))))
-            ;; Convex piece: the tangents bound the density from below, the chord from above; concave: the reverse.
-            ;; Reject first on a convex piece, accept first on a concave one, as random.ts tests them
-            ;; (both cannot hold: the bounds are 2e-7 apart). pmax/pmin equal Math.max/min here (no NaN).
-            (local.set $convex (f64x2.gt ${get("$shape")} (f64x2.splat (f64.const 0))))
-            (local.set $accept (f64x2.lt ${get(`$y${pair}`)} (f64x2.sub
-              (v128.bitselect (f64x2.pmax ${get("$tangentA")} ${get("$tangentB")}) ${get("$chord")} ${get("$convex")}) (f64x2.splat ${get("$margin")}))))
-            (local.set $reject (f64x2.gt ${get(`$y${pair}`)} (f64x2.add
-              (v128.bitselect ${get("$chord")} (f64x2.pmin ${get("$tangentA")} ${get("$tangentB")}) ${get("$convex")}) (f64x2.splat ${get("$margin")}))))
-            (local.set $decided${pair} (v128.and (v128.or ${get("$accept")} ${get("$reject")}) (f64x2.ne ${get("$shape")} (f64x2.splat (f64.const 0)))))
-            (local.set $result${pair} (v128.bitselect (v128.not ${get("$reject")}) ${get("$accept")} ${get("$convex")}))`;
-  };
   // Unmasked, lane j's position is the scalar $o${j}, and every lane moves on by one number a step (scalar adds,
-  // not vector lane extracts: the vector ports are the busy ones); a lane that wrote nothing is first held back
-  // after its store, and $lead, the foremost position, is found again.
+  // not vector lane extracts: the vector ports are the busy ones); a slow lane that wrote nothing is held back
+  // (its store is overwritten later), and $lead, the foremost position, is found again.
   const held = (j: number) => `(local.set $o${j} (i32.sub ${get(`$o${j}`)} (i32.shl (i32.and (i32.shr_u ${get("$unwritten")} (i32.const ${j})) (i32.const 1)) (i32.const ${Math.log2(bytes)}))))`;
   const max = (a: string, b: string) => `(select ${a} ${b} (i32.gt_u ${a} ${b}))`;
-  const holdBack = `(if ${get("$unwritten")}
-          (then
+  const holdBack = `(local.set $unwritten (i32.xor (i32x4.bitmask ${get("$advance")}) (i32.const 15)))
             ${lanes.map(held).join("\n            ")}
-            (local.set $lead ${max(max(get("$o0"), get("$o1")), max(get("$o2"), get("$o3")))})
-            (local.set $unwritten (i32.const 0))))`;
+            (local.set $lead ${max(max(get("$o0"), get("$o1")), max(get("$o2"), get("$o3")))})`;
   const shiftLoad = (j: number, into: string) =>
     element === "f64" ? `(v128.load64_lane ${j & 1} (i32.add ${get(`$o${j}`)} ${get("$toShift")}) ${into})` : `(v128.load32_lane ${j} (i32.add ${get(`$o${j}`)} ${get("$toShift")}) ${into})`;
   // Lane j stores at its position in row j: out + j * rowBytes + position, or at SCRATCH once finished.
@@ -185,33 +188,33 @@ function step(element: Element, shifted: boolean, masked: boolean): string {
         ;; except |-2^31|, which wraps to 2^31 - kn[0] > 0 (slow, as in JS; its layer is the tail).
         (local.set $advance (i32x4.shr_s (i32x4.sub (i32x4.abs ${get("$hz")}) ${get("$kn")}) (i32.const 31)))
         (local.set $slow ${masked ? `(v128.andnot ${get("$active")} ${get("$advance")})` : `(v128.not ${get("$advance")})`})
-        (if ${masked ? `(v128.any_true ${get("$slow")})` : `(i32.ne (i32x4.bitmask ${get("$advance")}) (i32.const 15))`}
-          (then
-            (local.set $tails (v128.and ${get("$slow")} (i32x4.eq ${get("$layers")} (v128.const i32x4 0 0 0 0))))
-            (local.set $wedges (v128.xor ${get("$slow")} ${get("$tails")}))
-            (if (v128.any_true ${get("$wedges")})
-              (then
-                ;; The wedge lanes' next number is their test's uniform.
-                ${vectorStep("$u", get("$wedges"))}
-                ${wedgePair(0)}
-                ${wedgePair(1)}
-                (local.set $accepted (i8x16.shuffle ${NARROW} ${get("$result01")} ${get("$result23")}))
-                (local.set $open (v128.andnot ${get("$wedges")} (i8x16.shuffle ${NARROW} ${get("$decided01")} ${get("$decided23")})))
-                (if (v128.any_true ${get("$open")})
-                  (then
-                  ${lanes.map(expLane).join("\n                  ")}))
-                (local.set $advance (v128.or ${get("$advance")} (v128.and ${get("$wedges")} ${get("$accepted")})))))
-            (if (v128.any_true ${get("$tails")})
-              (then
-                (local.set $advance (v128.or ${get("$advance")} ${get("$tails")}))
-                ${lanes.map(tailLane).join("\n                ")}))
-            ${masked ? "" : `(local.set $unwritten (i32.xor (i32x4.bitmask ${get("$advance")}) (i32.const 15)))`}))
         ${masked ? lanes.map((j) => `(local.set $o${j} (i32x4.extract_lane ${j} ${get("$at")}))`).join("\n        ") : ""}
         ${masked ? `(local.set $storeAt (v128.bitselect (i32x4.add ${get("$at")} (v128.const i32x4 0 ${rowBytes} ${2 * rowBytes} ${3 * rowBytes})) (v128.const i32x4 ${SCRATCH} ${SCRATCH} ${SCRATCH} ${SCRATCH}) ${get("$active")}))` : ""}
         ${shifted ? shiftLoads.join("\n        ") : ""}
         ${shifted ? pairs.map((pair) => `(local.set $z${pair} (f64x2.add ${get(`$base${pair}`)} (f64x2.mul (f64x2.splat ${get("$scale")}) ${get(`$z${pair}`)})))`).join("\n        ") : ""}
         ${stores}
-        ${masked ? "" : holdBack}
+        (if ${masked ? `(v128.any_true ${get("$slow")})` : `(i32.ne (i32x4.bitmask ${get("$advance")}) (i32.const 15))`}
+          (then
+            (local.set $tails (v128.and ${get("$slow")} (i32x4.eq ${get("$layers")} (v128.const i32x4 0 0 0 0))))
+            (local.set $wedges (v128.xor ${get("$slow")} ${get("$tails")}))
+            (local.set $wedgeLanes (i32x4.bitmask ${get("$wedges")}))
+            (if ${get("$wedgeLanes")}
+              (then
+                ;; The wedge lanes' next number is their test's uniform.
+                ${vectorStep("$u", get("$wedges"))}
+                ;; Each wedge lane's test in scalar code (nearly always a single lane), on its numbers moved to lane 0.
+                (loop $eachWedge
+                  (local.set $laneIndex (i32.ctz ${get("$wedgeLanes")}))
+                  (local.set $lane (i32x4.add (i8x16.splat (i32.shl ${get("$laneIndex")} (i32.const 2))) (v128.const i8x16 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3)))
+                  (local.set $outcome ${scalarWedge(`(i32x4.extract_lane 0 (i8x16.swizzle ${get("$hz")} ${get("$lane")}))`, `(i32x4.extract_lane 0 (i8x16.swizzle ${get("$u")} ${get("$lane")}))`)})
+                  (local.set $advance (v128.or ${get("$advance")} (v128.and (i32x4.eq (i32x4.splat ${get("$laneIndex")}) (v128.const i32x4 0 1 2 3))
+                    (i32x4.splat (i32.sub (i32.const 0) (i32.eq ${get("$outcome")} (i32.const 1)))))))
+                  (local.set $events (i32.or ${get("$events")} (i32.shl (i32.shr_u ${get("$outcome")} (i32.const 1)) (i32.add ${get("$laneIndex")} (i32.const 4)))))
+                  (br_if $eachWedge (local.tee $wedgeLanes (i32.and ${get("$wedgeLanes")} (i32.sub ${get("$wedgeLanes")} (i32.const 1))))))))
+            ;; A tail draw is an event: the lane writes nothing here, its number is kept for the tail's loop.
+            (v128.store offset=${TAIL_NUMBERS} (i32.const 0) ${get("$hz")})
+            (local.set $events (i32.or ${get("$events")} (i32x4.bitmask ${get("$tails")})))
+            ${masked ? "" : holdBack}))
         ${
           masked
             ? `(local.set $at (i32x4.add ${get("$at")} (v128.and ${get("$advance")} (v128.const i32x4 ${bytes} ${bytes} ${bytes} ${bytes}))))`
@@ -219,42 +222,92 @@ function step(element: Element, shifted: boolean, masked: boolean): string {
         }`;
 }
 
-/** One exported kernel: `length` normals of each of four streams, as they are or as shift[i] + scale * z. */
+/**
+ * One exported kernel: `length` normals of each of four streams, as they are or as shift[i] + scale * z.
+ * $steps_* runs the vector steps and makes no call: a call in the loop would make the compiler keep the
+ * loop's values in memory rather than in registers. It returns at an event, which the exported function
+ * handles (the tail's loop, exp) on the lane's state and position in memory, then resumes the steps.
+ */
 function kernel(element: Element, shifted: boolean): string {
   const name = `${shifted ? "shifted" : "normals"}_${element}`;
   const bytes = element === "f64" ? 8 : 4;
-  const v128s = "$s0 $s1 $s2 $s3 $n2 $n3 $m $hz $u $t $layers $kn $advance $slow $tails $wedges $z01 $z23 $at $end $active $storeAt $base01 $base23 $rounded $fnPrevious $fnHere $left $right $shape $y01 $y23 $ax $chord $tangentA $tangentB $convex $accept $reject $decided01 $decided23 $result01 $result23 $accepted $open";
-  const i32s = "$a0 $a1 $a2 $a3 $o0 $o1 $o2 $o3 $lead $unwritten $toShift $w0 $w1 $w2 $w3";
+  const rowBytes = TILE * bytes;
+  const v128s = "$s0 $s1 $s2 $s3 $n2 $n3 $m $hz $u $t $layers $kn $advance $slow $tails $wedges $z01 $z23 $at $end $active $storeAt $base01 $base23 $rounded $lane";
+  const i32s = "$events $outcome $laneIndex $wedgeLanes $number $record $shapeS $a0 $a1 $a2 $a3 $o0 $o1 $o2 $o3 $lead $unwritten $toShift";
+  const max = (a: string, b: string) => `(select ${a} ${b} (i32.gt_u ${a} ${b}))`;
+  const endScalar = `(i32x4.extract_lane 0 ${get("$end")})`;
+  const params = "(param $state i32) (param $out i32) (param $shift i32) (param $scale f64) (param $length i32)";
+  // An event's normal x, for lane j, written at the lane's position (shifted, rounded as the kernel's stores do).
+  const write = (j: number, x: string) => {
+    const shiftAt = `(i32.add ${get("$position")} (i32.sub ${get("$shift")} ${get("$out")}))`;
+    const base = element === "f64" ? `(f64.load ${shiftAt})` : `(f64.promote_f32 (f32.load ${shiftAt}))`;
+    const value = shifted ? `(f64.add ${base} (f64.mul ${get("$scale")} ${x}))` : x;
+    return `(local.set $position (i32.load offset=${POSITIONS + 4 * j} (i32.const 0)))
+            ${element === "f64" ? `(f64.store offset=${j * rowBytes} ${get("$position")} ${value})` : `(f32.store offset=${j * rowBytes} ${get("$position")} (f32.demote_f64 ${value}))`}
+            (i32.store offset=${POSITIONS + 4 * j} (i32.const 0) (i32.add ${get("$position")} (i32.const ${bytes})))`;
+  };
+  const wordAt = (w: number, j: number) => `offset=${16 * w + 4 * j} ${get("$state")}`;
+  const events = (j: number) => `(if (i32.and ${get("$events")} (i32.const ${1 << j}))
+          (then
+            ;; Lane ${j} drew in the tail: its loop, on the lane's state past that number.
+            (call $tail (i32.load offset=${TAIL_NUMBERS + 4 * j} (i32.const 0)) ${lanes.map((w) => `(i32.load ${wordAt(w, j)})`).join(" ")})
+            ${[3, 2, 1, 0].map((w) => `(local.set $w${w})`).join(" ")} (local.set $x)
+            ${lanes.map((w) => `(i32.store ${wordAt(w, j)} ${get(`$w${w}`)})`).join(" ")}
+            ${write(j, get("$x"))}))
+        (if (i32.and ${get("$events")} (i32.const ${1 << (j + 4)}))
+          (then
+            ;; Lane ${j}'s wedge test, left to exp as random.ts's underDensity leaves it.
+            (local.set $x (f64.load offset=${EVENTS + 16 * j} (i32.const 0)))
+            (if (f64.lt (f64.load offset=${EVENTS + 16 * j + 8} (i32.const 0)) (call $exp (f64.mul (f64.mul (f64.const -0.5) ${get("$x")}) ${get("$x")})))
+              (then ${write(j, get("$x"))}))))`;
   return `
-  (func $${name} (export "${name}") (param $state i32) (param $out i32) (param $shift i32) (param $scale f64) (param $length i32)
+  (func $steps_${name} ${params} (result i32)
     ${v128s.split(" ").map((l) => `(local ${l} v128)`).join(" ")}
-    ${i32s.split(" ").map((l) => `(local ${l} i32)`).join(" ")} (local $x f64) (local $margin f64)
+    ${i32s.split(" ").map((l) => `(local ${l} i32)`).join(" ")} (local $margin f64) ${["$wx", "$wy", "$wax", "$wa", "$wb", "$chord", "$tangentA", "$tangentB"].map((l) => `(local ${l}S f64)`).join(" ")}
     (local.set $s0 (v128.load offset=0 ${get("$state")}))
     (local.set $s1 (v128.load offset=16 ${get("$state")}))
     (local.set $s2 (v128.load offset=32 ${get("$state")}))
     (local.set $s3 (v128.load offset=48 ${get("$state")}))
     (local.set $margin (f64.load offset=${CONSTANTS + 8} (i32.const 0)))
     ;; Each lane's position, as the address of its next number in row 0's terms; shift[i] is at position + toShift.
-    ${[...lanes.map((j) => `$o${j}`), "$lead"].map((o) => `(local.set ${o} ${get("$out")})`).join(" ")}
+    (local.set $at (v128.load offset=${POSITIONS} (i32.const 0)))
+    ${lanes.map((j) => `(local.set $o${j} (i32x4.extract_lane ${j} ${get("$at")}))`).join(" ")}
+    (local.set $lead ${max(max(get("$o0"), get("$o1")), max(get("$o2"), get("$o3")))})
     (local.set $end (i32x4.splat (i32.add ${get("$out")} (i32.mul ${get("$length")} (i32.const ${bytes})))))
     (local.set $toShift (i32.sub ${get("$shift")} ${get("$out")}))
+    ;; While every lane has numbers left to write: no masks.
     (block $together
-      (br_if $together (i32.eqz ${get("$length")}))
+      (br_if $together (i32.ge_u ${get("$lead")} ${endScalar}))
       (loop $next
         ${step(element, shifted, false)}
-        (br_if $next (i32.lt_u ${get("$lead")} (i32x4.extract_lane 0 ${get("$end")})))))
+        (br_if $together ${get("$events")})
+        (br_if $next (i32.lt_u ${get("$lead")} ${endScalar}))))
     (local.set $at ${lanes.slice(1).reduce((v, j) => `(i32x4.replace_lane ${j} ${v} ${get(`$o${j}`)})`, `(i32x4.splat ${get("$o0")})`)})
     ;; The last steps, lanes finishing one by one.
     (block $done
+      (br_if $done ${get("$events")})
       (loop $next
         (local.set $active (i32x4.lt_u ${get("$at")} ${get("$end")}))
         (br_if $done (i32.eqz (v128.any_true ${get("$active")})))
         ${step(element, shifted, true)}
+        (br_if $done ${get("$events")})
         (br $next)))
+    (v128.store offset=${POSITIONS} (i32.const 0) ${get("$at")})
     (v128.store offset=0 ${get("$state")} ${get("$s0")})
     (v128.store offset=16 ${get("$state")} ${get("$s1")})
     (v128.store offset=32 ${get("$state")} ${get("$s2")})
-    (v128.store offset=48 ${get("$state")} ${get("$s3")}))`;
+    (v128.store offset=48 ${get("$state")} ${get("$s3")})
+    ${get("$events")})
+
+  (func $${name} (export "${name}") ${params}
+    (local $events i32) (local $position i32) (local $x f64) (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (v128.store offset=${POSITIONS} (i32.const 0) (i32x4.splat ${get("$out")}))
+    (loop $resume
+      (local.set $events (call $steps_${name} ${["$state", "$out", "$shift", "$scale", "$length"].map(get).join(" ")}))
+      (if ${get("$events")}
+        (then
+        ${lanes.map(events).join("\n        ")}
+        (br $resume)))))`;
 }
 
 /** xoshiro128** on the state in locals $s0..$s3: the next number goes to `result`. */

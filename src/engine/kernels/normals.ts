@@ -100,8 +100,9 @@ export class GaussianLanes {
       const at = iz * LAYER_BYTES;
       layers.setFloat64(at, t.wn[iz], true);
       layers.setInt32(at + 8, t.kn[iz], true);
-      // The wedge of layer iz (none in the tail layer 0): fn[iz - 1], fn[iz], its bounds' left, right, slope, shape.
-      const wedge = iz === 0 ? [0, 0, 0, 0, 0, 0] : [t.fn[iz - 1], t.fn[iz], t.wedgeLeft[iz], t.wedgeRight[iz], t.wedgeSlope[iz], t.wedgeShape[iz]];
+      // The wedge of layer iz (none in the tail layer 0): its shape, then fn[iz - 1], fn[iz] and its bounds' left, right, slope.
+      layers.setInt32(at + 12, t.wedgeShape[iz], true);
+      const wedge = iz === 0 ? [0, 0, 0, 0, 0] : [t.fn[iz - 1], t.fn[iz], t.wedgeLeft[iz], t.wedgeRight[iz], t.wedgeSlope[iz]];
       wedge.forEach((value, field) => layers.setFloat64(at + 16 + 8 * field, value, true));
     }
     new Float64Array(memory, CONSTANTS, 2).set([t.r, t.margin]);
