@@ -1,9 +1,10 @@
 // Gaussian directions drawn four streams at a time by a WebAssembly SIMD
 // kernel (built from scripts/kernels/normals-wat.ts). Lane j of a group is
-// stream j's own xoshiro128** state, so every stream gets exactly the
-// numbers Rng.fillNormal draws for it, in float64 or rounded to float32 as a
-// Float32Array store rounds: the kernel is a faster way to the same bits,
-// never another generator. Where WebAssembly (or its SIMD) is missing, or
+// stream j's own xoshiro128** state with its own position in its row (the
+// lanes go out of step at the ziggurat's slow draws: none waits for the
+// others), so every stream gets exactly the numbers Rng.fillNormal draws for
+// it, in float64 or rounded to float32 as a Float32Array store rounds: the
+// kernel is a faster way to the same bits, never another generator. Where WebAssembly (or its SIMD) is missing, or
 // kernels are switched off, callers draw with Rng as before.
 //
 // The kernel works on its own memory: a tile of TILE coordinates per stream
@@ -114,8 +115,9 @@ export class GaussianLanes {
    * Views from earlier calls may be stale after this: take them again.
    */
   start(seeds: ArrayLike<number>, count = seeds.length, rows = count): void {
-    // One or two streams left over after the groups of four draw faster on Rng than in a group of their own.
-    const leftOver = count % LANES <= 2 ? count % LANES : 0;
+    // A single stream left over after the groups of four draws faster on Rng than in a group of its own
+    // (three idle lanes); two or three draw faster in a group (bench/normals.ts).
+    const leftOver = count % LANES === 1 ? 1 : 0;
     this.count = count;
     this.groups = Math.ceil((count - leftOver) / LANES);
     this.layout(this.groups, Math.max(rows, count, this.groups * LANES));
