@@ -1,6 +1,8 @@
 // The WebAssembly Gaussian kernel draws exactly what Rng.fillNormal draws:
 // every stream, every length, both precisions, shifted or not, continued
-// across tiles, on the slow path and in the tail. And everything built on it
+// across tiles, on the slow path and in the tail, whatever the lanes' slow
+// draws do to their order (rejected wedges, tail draws and exp at a call's
+// first and last positions and while lanes finish apart). And everything built on it
 // (query rows, regenerated tiles, whole runs) is bit for bit the same with
 // the kernel switched off.
 import * as assert from "node:assert/strict";
@@ -21,6 +23,7 @@ import {
   type Vector,
   zeros,
 } from "../../src/engine";
+import { zigguratTables } from "../../src/engine/random";
 import { TiledDirections } from "../../src/engine/tiles";
 
 function bytes(values: Vector): Buffer {
@@ -42,6 +45,52 @@ function withoutKernels<T>(build: () => T): T {
   } finally {
     useNormalKernels(true);
   }
+}
+
+/** How a stream's draws went, replayed on its raw numbers as Rng.normal consumes them. */
+interface SlowDraws {
+  /** Output indices whose draw left the fast path (a wedge candidate or a tail draw, possibly after rejections). */
+  slow: Set<number>;
+  rejected: number;
+  /** A rejected wedge whose next number is itself slow, and the case where that number is a tail draw. */
+  rejectedThenSlow: number;
+  rejectedThenTail: number;
+  tails: number;
+  /** Wedge tests on the layer whose piece holds 1, where exp decides. */
+  expDecided: number;
+}
+
+function slowDraws(seed: number, length: number): SlowDraws {
+  const { kn, wn, fn, wedgeShape, r } = zigguratTables;
+  const rng = new Rng(seed);
+  const result: SlowDraws = { slow: new Set(), rejected: 0, rejectedThenSlow: 0, rejectedThenTail: 0, tails: 0, expDecided: 0 };
+  for (let i = 0; i < length; i++) {
+    let hz = rng.nextInt32();
+    let iz = hz & 127;
+    if (Math.abs(hz) < kn[iz]) continue;
+    result.slow.add(i);
+    for (let afterReject = false; ; afterReject = true) {
+      if (afterReject) result.rejectedThenSlow++;
+      if (iz === 0) {
+        result.tails++;
+        if (afterReject) result.rejectedThenTail++;
+        for (;;) {
+          const x = -Math.log(rng.uniform()) / r;
+          const y = -Math.log(rng.uniform());
+          if (y + y >= x * x) break;
+        }
+        break;
+      }
+      const x = hz * wn[iz];
+      if (wedgeShape[iz] === 0) result.expDecided++;
+      if (fn[iz] + rng.uniform() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) break;
+      result.rejected++;
+      hz = rng.nextInt32();
+      iz = hz & 127;
+      if (Math.abs(hz) < kn[iz]) break;
+    }
+  }
+  return result;
 }
 
 function lanes(): GaussianLanes {
@@ -105,6 +154,61 @@ describe("Gaussian kernel", () => {
         }
         at += n;
       }
+    }
+  });
+
+  it("matches through every kind of slow draw, lanes finishing apart, on calls of odd lengths", () => {
+    // Each slow draw moves its lane out of step with the others; events (tail draws, exp) end the kernel's
+    // step loop and resume it. Calls of 1, 2, 3 ... numbers put slow draws at a call's first and last
+    // positions and in the steps where some lanes have finished.
+    const kernel = lanes();
+    const chunks = [1, 2, 3, 5, 2048, 7, 1000, 2047, 13, 64, 1, 1, 4, 999];
+    const total = 120_000;
+    for (const count of [3, 7, 12]) {
+      const seeds = Array.from({ length: count }, (_, j) => directionSeed(77, count, j));
+      for (const precision of ["float64", "float32"] as const) {
+        for (const shifted of [false, true]) {
+          const theta = zeros(precision, total);
+          for (let i = 0; i < total; i++) theta[i] = Math.cos(i * 0.11) - 0.5;
+          const scale = 0.37;
+          const expected = seeds.map((seed) => reference(seed, total, precision, shifted ? theta : null, scale));
+          kernel.start(seeds);
+          for (let at = 0, c = 0; at < total; c++) {
+            const n = Math.min(chunks[c % chunks.length], total - at);
+            if (shifted) {
+              kernel.shift(precision).set(theta.subarray(at, at + n));
+              kernel.drawShifted(n, scale, precision);
+            } else {
+              kernel.draw(n, precision);
+            }
+            const tile = kernel.rows(precision);
+            for (let j = 0; j < count; j++) {
+              const got = tile.subarray(j * KERNEL_TILE, j * KERNEL_TILE + n);
+              assert.ok(bytes(got).equals(bytes(expected[j].subarray(at, at + n))), `${count} streams, ${precision}, shifted ${shifted}, call at ${at} (${n} numbers), stream ${j}`);
+            }
+            at += n;
+          }
+        }
+      }
+      if (count !== 12) continue;
+      // What the streams went through, so that a change of seeds cannot quietly skip a path.
+      const draws = seeds.map((seed) => slowDraws(seed, total));
+      const sum = (f: (d: SlowDraws) => number) => draws.reduce((n, d) => n + f(d), 0);
+      const firsts: number[] = [];
+      const lasts: number[] = [];
+      for (let at = 0, c = 0; at < total; c++) {
+        const n = Math.min(chunks[c % chunks.length], total - at);
+        firsts.push(at);
+        lasts.push(at + n - 1);
+        at += n;
+      }
+      const at = (positions: number[]) => sum((d) => positions.filter((i) => d.slow.has(i)).length);
+      assert.ok(sum((d) => d.rejected) > 10_000, `${sum((d) => d.rejected)} rejected wedges`);
+      assert.ok(sum((d) => d.rejectedThenSlow) > 300, `${sum((d) => d.rejectedThenSlow)} rejected wedges followed by a slow number`);
+      assert.ok(sum((d) => d.rejectedThenTail) >= 1, "a rejected wedge followed by a tail draw");
+      assert.ok(sum((d) => d.tails) > 500, `${sum((d) => d.tails)} tail draws`);
+      assert.ok(sum((d) => d.expDecided) > 100, `${sum((d) => d.expDecided)} wedge tests left to exp`);
+      assert.ok(at(firsts) > 50 && at(lasts) > 50, `slow draws at a call's first (${at(firsts)}) and last (${at(lasts)}) positions`);
     }
   });
 

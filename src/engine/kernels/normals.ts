@@ -1,9 +1,10 @@
 // Gaussian directions drawn four streams at a time by a WebAssembly SIMD
 // kernel (built from scripts/kernels/normals-wat.ts). Lane j of a group is
-// stream j's own xoshiro128** state, so every stream gets exactly the
-// numbers Rng.fillNormal draws for it, in float64 or rounded to float32 as a
-// Float32Array store rounds: the kernel is a faster way to the same bits,
-// never another generator. Where WebAssembly (or its SIMD) is missing, or
+// stream j's own xoshiro128** state with its own position in its row (the
+// lanes go out of step at the ziggurat's slow draws: none waits for the
+// others), so every stream gets exactly the numbers Rng.fillNormal draws for
+// it, in float64 or rounded to float32 as a Float32Array store rounds: the
+// kernel is a faster way to the same bits, never another generator. Where WebAssembly (or its SIMD) is missing, or
 // kernels are switched off, callers draw with Rng as before.
 //
 // The kernel works on its own memory: a tile of TILE coordinates per stream
@@ -17,15 +18,11 @@ import { compileKernel } from "./compile";
 
 /** Coordinates per tile (the kernel's row stride). */
 export const KERNEL_TILE = 2048;
-/** Memory layout of the kernel (scripts/kernels/normals-wat.ts). */
+/** Memory layout of the kernel (scripts/kernels/normals-wat.ts): a 64-byte record per ziggurat layer, then constants. */
 const LAYERS = 0;
-const FN = 2048;
-const LEFT = FN + 1024;
-const RIGHT = LEFT + 1024;
-const SLOPE = RIGHT + 1024;
-const SHAPE = SLOPE + 1024;
-const CONSTANTS = SHAPE + 512;
-const FREE = 8192;
+const LAYER_BYTES = 64;
+const CONSTANTS = LAYERS + 128 * LAYER_BYTES;
+const FREE = 16384;
 const PAGE = 65536;
 /** Memory of a new instance: room for 16 rows of a tile (K = 16 directions). */
 const DEFAULT_PAGES = Math.ceil((FREE + KERNEL_TILE * 8 + 4 * 64 + 16 * KERNEL_TILE * 8) / PAGE);
@@ -99,16 +96,16 @@ export class GaussianLanes {
     this.kernels = instance.exports as unknown as NormalsExports;
     const t = zigguratTables;
     const memory = this.memory.buffer;
-    const layers = new DataView(memory, LAYERS, 128 * 16);
+    const layers = new DataView(memory, LAYERS, 128 * LAYER_BYTES);
     for (let iz = 0; iz < 128; iz++) {
-      layers.setFloat64(iz * 16, t.wn[iz], true);
-      layers.setInt32(iz * 16 + 8, t.kn[iz], true);
+      const at = iz * LAYER_BYTES;
+      layers.setFloat64(at, t.wn[iz], true);
+      layers.setInt32(at + 8, t.kn[iz], true);
+      // The wedge of layer iz (none in the tail layer 0): its shape, then fn[iz - 1], fn[iz] and its bounds' left, right, slope.
+      layers.setInt32(at + 12, t.wedgeShape[iz], true);
+      const wedge = iz === 0 ? [0, 0, 0, 0, 0] : [t.fn[iz - 1], t.fn[iz], t.wedgeLeft[iz], t.wedgeRight[iz], t.wedgeSlope[iz]];
+      wedge.forEach((value, field) => layers.setFloat64(at + 16 + 8 * field, value, true));
     }
-    new Float64Array(memory, FN, 128).set(t.fn);
-    new Float64Array(memory, LEFT, 128).set(t.wedgeLeft);
-    new Float64Array(memory, RIGHT, 128).set(t.wedgeRight);
-    new Float64Array(memory, SLOPE, 128).set(t.wedgeSlope);
-    new Int32Array(memory, SHAPE, 128).set(t.wedgeShape);
     new Float64Array(memory, CONSTANTS, 2).set([t.r, t.margin]);
   }
 
@@ -118,8 +115,9 @@ export class GaussianLanes {
    * Views from earlier calls may be stale after this: take them again.
    */
   start(seeds: ArrayLike<number>, count = seeds.length, rows = count): void {
-    // One or two streams left over after the groups of four draw faster on Rng than in a group of their own.
-    const leftOver = count % LANES <= 2 ? count % LANES : 0;
+    // A single stream left over after the groups of four draws faster on Rng than in a group of its own
+    // (three idle lanes); two or three draw faster in a group (bench/normals.ts).
+    const leftOver = count % LANES === 1 ? 1 : 0;
     this.count = count;
     this.groups = Math.ceil((count - leftOver) / LANES);
     this.layout(this.groups, Math.max(rows, count, this.groups * LANES));
