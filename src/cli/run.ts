@@ -1,6 +1,6 @@
 // `zoar run <objective.ts>`: optimize an objective file in a stored, resumable run.
 import { Command } from "commander";
-import { optimizerEntry, optimizerNames } from "../engine";
+import { optimizerNames } from "../engine";
 import { EXIT_INTERRUPTED, type ExitStatus } from "./exit";
 import { startAndFollow } from "./follow";
 import { addHyperparameterOptions, overridesFrom } from "./hyperparameters";
@@ -27,7 +27,6 @@ import { addSaveOptions, type SaveFlags, saveRequestFrom } from "./save-option";
 import { initialFileFrom } from "./initial-option";
 import { pickLearningRate } from "./auto-lr";
 import type { RunSettings } from "../run/types";
-import { withLrHorizon } from "../run/lr-horizon";
 
 interface RunFlags extends StopFlags, EvaluationFlags, HyperparameterFlags, SaveFlags, MemoryLimitFlags, PrecisionFlags {
   optimizer: string;
@@ -53,7 +52,7 @@ export function runCommand(exit: ExitStatus): Command {
     const autoLr = flags.lr === "auto";
     const overrides = { ...overridesFrom({ ...flags, lr: autoLr ? undefined : flags.lr }, self), ...precisionOverride(flags, [flags.optimizer]) };
     const stop = stopConditionsFrom(flags, true);
-    checkOptimizerSettings(flags.optimizer, withLrHorizon(overrides, optimizerEntry(flags.optimizer).config, stop.iterations));
+    checkOptimizerSettings(flags.optimizer, overrides, stop.iterations);
     const save = saveRequestFrom(flags, objectiveFile);
     const initialFile = flags.initial === undefined ? undefined : initialFileFrom(flags.initial);
     const settings: RunSettings = {
