@@ -4,13 +4,14 @@
  * probe's weights (their norms against the zero-shot head's), and zoar-pairs
  * with the objective's settings training the logistic head on those frozen
  * embeddings for a few thousand steps under each head parametrization (the
- * head scaled by a fixed factor, the embeddings centered) and with a cosine
- * learning-rate decay. No forward pass per step, so thousands of steps take
- * seconds.
+ * head scaled by a fixed factor, the embeddings centered), with the engine's
+ * learning-rate schedules and other minibatch sizes. No forward pass per
+ * step, so thousands of steps take seconds.
  *
  *   flock /tmp/zoar-heavy.lock npx tsx bench/finetune-head.ts [--steps 3000] [--seeds 0,1,2]
+ *     [--variants "scale=10,schedule=cosine,batch=64;scale=10"] [--out finetune-head.json]
  *
- * Records bench/results/finetune-head.json. The embeddings are cached in
+ * Records bench/results/finetune-head.json (or --out). The embeddings are cached in
  * the system's temporary folder (the first run embeds all 5,870 e-mails).
  */
 import * as fs from "node:fs";
