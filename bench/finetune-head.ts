@@ -86,6 +86,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 type Schedule = LrSchedule;
 
 interface Variant {
+  /** zoar-pairs (the default) or spsa (MeZO: plain gradient steps). */
+  optimizer: string;
   scale: number;
   centered: boolean;
   schedule: Schedule;
@@ -109,7 +111,7 @@ function zoHeadRun(frozen: Frozen, start: Float64Array, variant: Variant, seed: 
   const initial = new Float64Array(LAYERNORM_COUNT + HEAD_SIZE);
   for (let j = 0; j < HEAD_SIZE; j++) initial[LAYERNORM_COUNT + j] = start[j] / scale;
   const decay = schedule === "constant" ? {} : { lrSchedule: schedule, lrDecaySteps: STEPS, lrFinalFraction: final };
-  const engine = createOptimizer("zoar-pairs", { lr, ...decay }, { initial, seed });
+  const engine = createOptimizer(variant.optimizer, { lr, ...decay }, { initial, seed });
   const head = (x: ArrayLike<number>) => Float64Array.from({ length: HEAD_SIZE }, (_, j) => scale * x[LAYERNORM_COUNT + j]);
   const trace: { iteration: number; accuracy: number; loss: number }[] = [];
   const record = (iteration: number) => trace.push({ iteration, ...score(head(theta()), 0, test, frozen.testLabels) });
@@ -141,7 +143,7 @@ function zoHeadRun(frozen: Frozen, start: Float64Array, variant: Variant, seed: 
  * 32, not centered, final 0); without it, the recorded set.
  */
 function variants(): Variant[] {
-  const base: Variant = { scale: 1, centered: false, schedule: "constant", lr: LR, batch: BATCH, final: 0 };
+  const base: Variant = { optimizer: "zoar-pairs", scale: 1, centered: false, schedule: "constant", lr: LR, batch: BATCH, final: 0 };
   if (args.variants === undefined) {
     return [
       ...[1, 3, 10, 20, 30].map((scale) => ({ ...base, scale })),
@@ -156,19 +158,22 @@ function variants(): Variant[] {
       if (key === "schedule") {
         if (!LR_SCHEDULES.includes(value as Schedule)) throw new Error(`--variants: schedule must be one of ${LR_SCHEDULES.join(", ")} (got ${value})`);
         variant.schedule = value as Schedule;
+      } else if (key === "optimizer") {
+        if (value !== "zoar-pairs" && value !== "spsa") throw new Error(`--variants: optimizer must be zoar-pairs or spsa (got ${value})`);
+        variant.optimizer = value;
       } else if (key === "centered") variant.centered = value === "true";
       else if (key === "scale" || key === "lr" || key === "batch" || key === "final") {
         const number = Number(value);
         if (!Number.isFinite(number) || number <= 0 && key !== "final") throw new Error(`--variants: ${key} must be a number > 0 (got ${value})`);
         variant[key] = key === "batch" ? 2 * Math.round(number / 2) : number;
-      } else throw new Error(`--variants: unknown setting ${key} (known: scale, centered, schedule, lr, batch, final)`);
+      } else throw new Error(`--variants: unknown setting ${key} (known: optimizer, scale, centered, schedule, lr, batch, final)`);
     }
     return variant;
   });
 }
 
 function describeVariant(v: Variant): string {
-  return `scale ${v.scale}${v.centered ? " centered" : ""} ${v.schedule}${v.schedule === "constant" ? "" : ` to ${v.final}`} lr ${v.lr} batch ${v.batch}`;
+  return `${v.optimizer} scale ${v.scale}${v.centered ? " centered" : ""} ${v.schedule}${v.schedule === "constant" ? "" : ` to ${v.final}`} lr ${v.lr} batch ${v.batch}`;
 }
 
 async function main(): Promise<void> {
