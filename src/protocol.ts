@@ -22,6 +22,9 @@ export type HyperparameterKey =
   | "queries"
   | "mu"
   | "lr"
+  | "lrSchedule"
+  | "lrDecaySteps"
+  | "lrFinalFraction"
   | "histories"
   | "emaDecay"
   | "beta1"
@@ -79,6 +82,16 @@ const FIELD_RULES: Readonly<Record<HyperparameterKey, FieldRule>> = {
   queries: { kind: "integer", min: 1, label: "Directions per iteration (K)", help: "Random directions queried each iteration", appliesTo: always },
   mu: { kind: "number", min: 0, minExclusive: true, label: "Smoothing radius (mu)", help: "Queries are theta + mu u", appliesTo: always },
   lr: { kind: "number", min: 0, minExclusive: true, label: "Learning rate (lr)", help: "Step size of the update", appliesTo: always },
+  lrSchedule: {
+    advanced: true,
+    kind: "choice",
+    choices: ["constant", "cosine", "linear"],
+    label: "Learning rate schedule",
+    help: "constant, or decaying from lr to lr x the final fraction",
+    appliesTo: always,
+  },
+  lrDecaySteps: { advanced: true, kind: "integer", min: 0, label: "Decay steps", help: "Updates over which the rate decays; 0 = the run's iterations", appliesTo: always },
+  lrFinalFraction: { advanced: true, kind: "number", min: 0, max: 1, label: "Final learning rate fraction", help: "The decayed rate, as a fraction of lr", appliesTo: always },
   histories: {
     kind: "integer",
     min: 0,

@@ -69,8 +69,8 @@ export function compareCommand(exit: ExitStatus): Command {
   return command.action(async (objective: string, flags: CompareFlags, self: Command) => {
     const objectiveFile = objectiveFileFrom(objective);
     const overrides = { ...overridesFrom(flags, self), ...precisionOverride(flags, flags.optimizers) };
-    for (const optimizer of flags.optimizers) checkOptimizerSettings(optimizer, overrides);
     const stop = stopConditionsFrom(flags, true);
+    for (const optimizer of flags.optimizers) checkOptimizerSettings(optimizer, overrides, stop.iterations);
 
     const runs: ComparedRun[] = [];
     let interrupted = false;

@@ -1,9 +1,9 @@
 // Command-line options that override an optimizer's hyperparameters. Shared
 // by `zoar bench` and `zoar run`; an option left out keeps the optimizer's default.
 import type { Command } from "commander";
-import type { OptimizerConfig } from "../engine";
+import { LR_SCHEDULES, type OptimizerConfig } from "../engine";
 import { UsageError } from "./exit";
-import { integer, oneOf, positiveNumber, unitInterval } from "./parse";
+import { closedUnitInterval, integer, oneOf, positiveNumber, unitInterval } from "./parse";
 
 /** A learning rate, or "auto" (`zoar run` picks one by a short sweep). */
 export function learningRate(raw: string): number | "auto" {
@@ -15,6 +15,9 @@ export function addHyperparameterOptions(command: Command): Command {
     .option("--queries <K>", "directions per iteration (K)", integer(1))
     .option("--mu <mu>", "smoothing radius", positiveNumber)
     .option("--lr <eta>", "learning rate (zoar run: or auto, picked by a short seeded sweep)", learningRate)
+    .option("--lr-schedule <kind>", "learning rate over the run: constant, cosine, linear (decaying to --lr-final-fraction)", oneOf(LR_SCHEDULES))
+    .option("--lr-decay-steps <n>", "updates over which a decaying schedule goes down (default: --iterations)", integer(1))
+    .option("--lr-final-fraction <f>", "the decaying schedule's last rate, as a fraction of lr (default 0)", closedUnitInterval)
     .option("--histories <N>", "past iterations kept (ZoAR buffer, ZoHS window)", integer(0))
     .option("--update <rule>", "update rule: sgd, adam, radazo", oneOf(["sgd", "adam", "radazo"]))
     .option("--beta1 <b1>", "first-moment factor", unitInterval)
@@ -32,6 +35,9 @@ interface HyperparameterFlags {
   queries?: number;
   mu?: number;
   lr?: number | "auto";
+  lrSchedule?: OptimizerConfig["lrSchedule"];
+  lrDecaySteps?: number;
+  lrFinalFraction?: number;
   histories?: number;
   update?: OptimizerConfig["update"];
   beta1?: number;
@@ -48,7 +54,7 @@ interface HyperparameterFlags {
 export function overridesFrom(flags: HyperparameterFlags, command: Command): Partial<OptimizerConfig> {
   if (flags.lr === "auto") throw new UsageError("--lr auto is for zoar run; give a number here");
   const overrides: Partial<OptimizerConfig> = {};
-  const keys = ["queries", "mu", "lr", "histories", "update", "beta1", "beta2", "eps", "sampler", "biasCorrection", "amsgrad", "bufferStorage"] as const;
+  const keys = ["queries", "mu", "lr", "lrSchedule", "lrDecaySteps", "lrFinalFraction", "histories", "update", "beta1", "beta2", "eps", "sampler", "biasCorrection", "amsgrad", "bufferStorage"] as const;
   for (const key of keys) if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
   // --no-measure-center defaults to true in commander; only an explicit flag overrides.
   if (command.getOptionValueSource("measureCenter") === "cli") overrides.measureCenter = flags.measureCenter;

@@ -23,6 +23,12 @@ export function unitInterval(raw: string): number {
   return value;
 }
 
+export function closedUnitInterval(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === "" || !(value >= 0 && value <= 1)) throw new InvalidArgumentError(`expected a number in [0, 1], got "${raw}".`);
+  return value;
+}
+
 export function finiteNumber(raw: string): number {
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value)) throw new InvalidArgumentError(`expected a finite number, got "${raw}".`);

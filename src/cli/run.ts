@@ -51,7 +51,8 @@ export function runCommand(exit: ExitStatus): Command {
     const objectiveFile = objectiveFileFrom(objective);
     const autoLr = flags.lr === "auto";
     const overrides = { ...overridesFrom({ ...flags, lr: autoLr ? undefined : flags.lr }, self), ...precisionOverride(flags, [flags.optimizer]) };
-    checkOptimizerSettings(flags.optimizer, overrides);
+    const stop = stopConditionsFrom(flags, true);
+    checkOptimizerSettings(flags.optimizer, overrides, stop.iterations);
     const save = saveRequestFrom(flags, objectiveFile);
     const initialFile = flags.initial === undefined ? undefined : initialFileFrom(flags.initial);
     const settings: RunSettings = {
@@ -60,7 +61,7 @@ export function runCommand(exit: ExitStatus): Command {
       overrides,
       seed: flags.seed,
       ...(initialFile ? { initialFile } : {}),
-      stop: stopConditionsFrom(flags, true),
+      stop,
       ...evaluationSettingsFrom(flags),
     };
     if (autoLr) {

@@ -3,7 +3,6 @@
 // machine that reaches the queue. Ctrl-C or SIGTERM finishes the jobs in
 // progress and stops; a second one gives them back to the queue at once.
 import { Command } from "commander";
-import { QueueWorker } from "../distributed/worker";
 import { EXIT_INTERRUPTED } from "./exit";
 import { integer } from "./parse";
 import { objectiveFileFrom, queueUrl } from "./run-options";
@@ -22,6 +21,8 @@ export function workerCommand(): Command {
     .option("--concurrency <N>", "queries evaluated at once, each in its own thread", integer(1), 1)
     .option("--timeout <seconds>", "limit per query, 0 for none (default: the run's own limit per batch)", integer(0))
     .action(async (objective: string, flags: WorkerFlags) => {
+      // BullMQ and ioredis (20 MB resident) load only for the command that uses them.
+      const { QueueWorker } = await import("../distributed/worker");
       const worker = await QueueWorker.start({
         objectiveFile: objectiveFileFrom(objective),
         queue: flags.queue,

@@ -2,6 +2,7 @@
 // to turn query values into a gradient estimate, and how to step. Named
 // optimizers (registry.ts) are presets of this one plain-data record.
 import { ConfigError } from "./errors";
+import { LR_SCHEDULES, type LrSchedule } from "./lr-schedule";
 import { PRECISIONS, type Precision } from "./precision";
 
 /** How query values become a gradient estimate (ALGORITHMS.md, "Gradient estimators"). */
@@ -42,6 +43,12 @@ export interface OptimizerConfig {
   measureCenter: boolean;
   update: UpdateKind;
   lr: number;
+  /** How the learning rate changes over the updates (lr-schedule.ts); "constant" keeps lr. */
+  lrSchedule: LrSchedule;
+  /** Updates over which a decaying schedule goes from lr to lr * lrFinalFraction; 0 = not set (zoar run sets the run's iterations). */
+  lrDecaySteps: number;
+  /** The decaying schedules' last rate, as a fraction of lr. */
+  lrFinalFraction: number;
   beta1: number;
   beta2: number;
   eps: number;
@@ -71,6 +78,9 @@ export const DEFAULT_CONFIG: Readonly<OptimizerConfig> = Object.freeze({
   measureCenter: true,
   update: "radazo",
   lr: 0.001,
+  lrSchedule: "constant",
+  lrDecaySteps: 0,
+  lrFinalFraction: 0,
   beta1: 0.9,
   beta2: 0.99,
   eps: 1e-8,
@@ -87,6 +97,7 @@ const CHOICES: Partial<Record<keyof OptimizerConfig, readonly string[]>> = {
   sampler: ["gaussian", "sphere"],
   history: ["none", "mean", "ema"],
   update: ["sgd", "adam", "radazo"],
+  lrSchedule: LR_SCHEDULES,
   bufferStorage: ["auto", "vectors", "seeds"],
   precision: PRECISIONS,
 };
@@ -128,6 +139,11 @@ export function validateConfig(c: OptimizerConfig): void {
   requireNumber("histories", c.histories, (x) => Number.isInteger(x) && x >= 0, "an integer >= 0");
   requireNumber("emaDecay", c.emaDecay, (x) => x >= 0 && x < 1, "in [0, 1)");
   requireNumber("lr", c.lr, (x) => finite(x) && x > 0, "a finite number > 0");
+  requireNumber("lrDecaySteps", c.lrDecaySteps, (x) => Number.isInteger(x) && x >= 0, "an integer >= 0");
+  requireNumber("lrFinalFraction", c.lrFinalFraction, (x) => x >= 0 && x <= 1, "in [0, 1]");
+  if (c.lrSchedule !== "constant" && c.lrDecaySteps === 0) {
+    throw new ConfigError("lrDecaySteps", `the ${c.lrSchedule} schedule needs its horizon: the updates over which lr decays, an integer >= 1 (zoar run takes its iterations)`);
+  }
   requireNumber("beta1", c.beta1, (x) => x >= 0 && x < 1, "in [0, 1)");
   requireNumber("beta2", c.beta2, (x) => x >= 0 && x < 1, "in [0, 1)");
   requireNumber("eps", c.eps, (x) => finite(x) && x >= 0, "a finite number >= 0");

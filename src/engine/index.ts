@@ -1,5 +1,6 @@
 // Public surface of the engine: pure TypeScript, no Node or VS Code imports.
 export * from "./config";
+export { LR_SCHEDULES, type LrSchedule, scheduledLr } from "./lr-schedule";
 export * from "./errors";
 export * from "./optimizer";
 export { type Precision, type PrecisionOf, type Vector, type VectorFor, PRECISIONS, precisionOf, vectorFrom, zeros } from "./precision";

@@ -5,7 +5,9 @@
 // Reference-code behaviour by default: moments start at 0, no bias
 // correction, eps outside the root. Options: bias correction, AMSGrad,
 // eps inside the root, and a warm-up that uses v = 1 for the first steps.
+// The step's lr is the schedule's (lr-schedule.ts): lr itself when constant.
 import type { OptimizerConfig } from "./config";
+import { scheduledLr } from "./lr-schedule";
 import { type Vector, zeros } from "./precision";
 
 export interface MomentState {
@@ -31,7 +33,7 @@ export function initMoments(config: OptimizerConfig, dimension: number): MomentS
 /** theta <- theta - step(g); returns the squared norm of the step. */
 export function applyUpdate(config: OptimizerConfig, state: MomentState, theta: Vector, g: Vector): number {
   const d = theta.length;
-  const lr = config.lr;
+  const lr = scheduledLr(config, state.step);
   state.step += 1;
   if (config.update === "sgd") {
     let squared = 0;

@@ -7,6 +7,7 @@ import { ConfigError, type OptimizerConfig, optimizerEntry, optimizerNames, reso
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import { defaultMemoryLimitMB, MIN_MEMORY_LIMIT_MB } from "../run/memory-limit";
+import { withLrHorizon } from "../run/lr-horizon";
 import { parseQueueUrl, redactQueueUrl } from "../distributed/redis-url";
 import type { RunSettings, StopConditions } from "../run/types";
 import {
@@ -259,7 +260,8 @@ export function checkRunRequest(request: RunRequest): { field: string; message: 
   }
   if (!Number.isInteger(request.seed) || request.seed < 0 || request.seed >= SEED_LIMIT) return { field: "seed", message: "seed must be an integer in [0, 2^32)" };
   try {
-    resolveConfig(configOverrides(request.overrides), optimizerEntry(request.optimizer).config);
+    const preset = optimizerEntry(request.optimizer).config;
+    resolveConfig(withLrHorizon(configOverrides(request.overrides), preset, request.stop.iterations), preset);
   } catch (error) {
     if (error instanceof ConfigError) return { field: error.parameter, message: error.message };
     throw error;

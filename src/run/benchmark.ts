@@ -2,7 +2,8 @@
 // x0 ~ N(0, I), the engine driven in this thread, f(theta_t) logged before
 // each update. Time is split into the engine's share (ask + tell) and the
 // whole iteration (with the function evaluations).
-import { type OptimizerConfig, createOptimizer, evaluateRows, standardNormalStart, syntheticFunction } from "../engine";
+import { type OptimizerConfig, createOptimizer, evaluateRows, optimizerEntry, standardNormalStart, syntheticFunction } from "../engine";
+import { withLrHorizon } from "./lr-horizon";
 
 export interface BenchmarkSettings {
   function: string;
@@ -38,7 +39,8 @@ export interface BenchmarkResult {
 export function runBenchmark(settings: BenchmarkSettings, onProgress?: (iteration: number) => void): BenchmarkResult {
   const { dimension: d, iterations } = settings;
   const f = syntheticFunction(settings.function);
-  const optimizer = createOptimizer(settings.optimizer, settings.overrides, { initial: standardNormalStart(d, settings.seed), seed: settings.seed });
+  const overrides = withLrHorizon(settings.overrides, optimizerEntry(settings.optimizer).config, iterations);
+  const optimizer = createOptimizer(settings.optimizer, overrides, { initial: standardNormalStart(d, settings.seed), seed: settings.seed });
   const every = Math.max(1, Math.floor(iterations / (settings.tracePoints ?? 100)));
   const trace: [number, number][] = [];
   let values = new Float64Array(0);

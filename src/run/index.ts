@@ -6,3 +6,4 @@ export { readTrace, type TraceContents } from "./trace";
 export { type LoopOptions, type ResumeOptions, resumeRun, RunLoop, startRun } from "./loop";
 export { defaultRunWorkerScript, RunController, type RunControllerOptions } from "./controller";
 export { checkParamsTarget, defaultParamsPath, ParamsConflictError, readSavedParameters, saveRunParameters, type SavedParameters } from "./params";
+export { withLrHorizon } from "./lr-horizon";

@@ -29,6 +29,7 @@ import { namedParameterOverrides } from "./space-defaults";
 import { objectiveRecommendation } from "./objective-defaults";
 import { ActiveClock } from "./clock";
 import { openEvaluator } from "./open-evaluator";
+import { withLrHorizon } from "./lr-horizon";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
 import { fillSkippedValues } from "./skipped-values";
 import { checkStopConditions, stopBeforeIteration, remaining, type RunPosition } from "./stop";
@@ -435,7 +436,8 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const stop = { ...settings.stop };
   checkStopConditions(stop);
   const overrides = settings.overrides ?? {};
-  resolveConfig(overrides, optimizerEntry(settings.optimizer).config); // fails before the objective loads
+  const preset = optimizerEntry(settings.optimizer).config;
+  resolveConfig(withLrHorizon(overrides, preset, stop.iterations), preset); // fails before the objective loads
   const seed = settings.seed ?? 0;
   const policies = {
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -453,7 +455,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
     const initial = settings.initialFile ? startingPoint(readInitialParameters(settings.initialFile), info) : info.initial;
     const entry = optimizerEntry(settings.optimizer);
     const recommended = objectiveRecommendation(info.optimizerDefaults, settings.optimizer, info.file);
-    const requested = { ...recommended, ...overrides }; // a setting given for the run wins over the objective's
+    const requested = withLrHorizon({ ...recommended, ...overrides }, entry.config, stop.iterations); // a setting given for the run wins over the objective's
     const named = info.parameters ? namedParameterOverrides(entry.config, requested) : requested;
     // The objective's precision is the run's default; CMA-ES keeps float64 whatever the objective computes in.
     const effective = named.precision === undefined && !entry.cma ? { ...named, precision: info.precision } : named;

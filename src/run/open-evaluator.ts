@@ -1,6 +1,5 @@
 // The one place a run chooses who evaluates its queries: the local objective
 // worker, or zoar workers behind a Redis queue.
-import { QueueEvaluator } from "../distributed/queue-evaluator";
 import type { BatchEvaluator } from "../objective/batch-evaluator";
 import { ObjectiveEvaluator, type ObjectiveEvaluatorOptions } from "../objective/evaluator";
 
@@ -13,7 +12,10 @@ export interface EvaluatorChoice extends ObjectiveEvaluatorOptions {
 
 export async function openEvaluator(file: string, choice: EvaluatorChoice): Promise<BatchEvaluator> {
   const { queue, runId, ...options } = choice;
-  return queue ? float64Points(await QueueEvaluator.open(file, { ...options, queue, runId })) : ObjectiveEvaluator.open(file, options);
+  if (!queue) return ObjectiveEvaluator.open(file, options);
+  // BullMQ and ioredis (20 MB resident) load only for runs that use a queue.
+  const { QueueEvaluator } = await import("../distributed/queue-evaluator");
+  return float64Points(await QueueEvaluator.open(file, { ...options, queue, runId }));
 }
 
 /**

@@ -76,6 +76,27 @@ describe("zoar run", () => {
     assert.deepEqual(config.stop, { evaluations: 100 });
   });
 
+  it("--lr-schedule decays lr over --iterations unless --lr-decay-steps says otherwise, and refuses a run without a horizon", async () => {
+    const quadratic = path.join(RUN_FIXTURES, "quadratic.ts");
+    const [overRun, ownHorizon, noHorizon, unknown] = await Promise.all([
+      runCli(["run", quadratic, "--iterations", "30", "--lr-schedule", "cosine", "--lr-final-fraction", "0.1", "--runs-dir", "a", "--json"], temporary.dir),
+      runCli(["run", quadratic, "--iterations", "30", "--lr-schedule", "linear", "--lr-decay-steps", "12", "--runs-dir", "b", "--json"], temporary.dir),
+      runCli(["run", quadratic, "--time", "5", "--lr-schedule", "cosine"], temporary.dir),
+      runCli(["run", quadratic, "--lr-schedule", "step"], temporary.dir),
+    ]);
+    assert.equal(overRun.code, 0, explain(overRun));
+    const decaying = RunStore.open(jsonOf(overRun).runDir as string).readConfig();
+    assert.deepEqual([decaying.config.lrSchedule, decaying.config.lrDecaySteps, decaying.config.lrFinalFraction], ["cosine", 30, 0.1]);
+    assert.deepEqual(decaying.overrides, { lrSchedule: "cosine", lrFinalFraction: 0.1 }, "the horizon is the run's, not the user's");
+    assert.equal(ownHorizon.code, 0, explain(ownHorizon));
+    const linear = RunStore.open(jsonOf(ownHorizon).runDir as string).readConfig();
+    assert.deepEqual([linear.config.lrSchedule, linear.config.lrDecaySteps, linear.config.lrFinalFraction], ["linear", 12, 0]);
+    assert.equal(noHorizon.code, 2, explain(noHorizon));
+    assert.match(noHorizon.stderr, /zoar: zoar: Invalid lrDecaySteps: the cosine schedule needs its horizon/);
+    assert.equal(unknown.code, 2, explain(unknown));
+    assert.match(unknown.stderr, /'--lr-schedule <kind>' argument 'step' is invalid\. expected one of constant, cosine, linear/);
+  });
+
   it("exits 1 when the objective throws, naming file:line:col, iteration and query, and how to resume", async () => {
     const file = path.join(RUN_FIXTURES, "fails-at-evaluation-100.ts");
     const place = positionOf(file, "new RangeError");

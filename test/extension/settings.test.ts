@@ -139,6 +139,10 @@ describe("settings", () => {
     assert.equal(checkRunRequest({ ...ok, seed: -1 })?.field, "seed");
     assert.equal(checkRunRequest({ ...ok, stop: { iterations: 0 } })?.field, "iterations");
     assert.deepEqual(checkRunRequest({ ...ok, overrides: { mu: 0 } }), { field: "mu", message: "Invalid mu: must be a finite number > 0 (got 0)" });
+    // A decaying lr schedule decays over the form's iterations; without them it needs its own horizon.
+    assert.equal(checkRunRequest({ ...ok, stop: { iterations: 500 }, overrides: { lrSchedule: "cosine" } }), null);
+    assert.equal(checkRunRequest({ ...ok, stop: { evaluations: 500 }, overrides: { lrSchedule: "cosine" } })?.field, "lrDecaySteps");
+    assert.equal(checkRunRequest({ ...ok, stop: { evaluations: 500 }, overrides: { lrSchedule: "cosine", lrDecaySteps: 40 } }), null);
   });
 
   it("puts runs under the objective's workspace folder, or beside the objective outside one", () => {

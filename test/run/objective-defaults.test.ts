@@ -47,6 +47,15 @@ describe("an objective's recommended optimizer settings (optimizerDefaults)", ()
     assert.equal(config.recommended, undefined);
   });
 
+  it("a recommended decaying lr schedule without a horizon decays over the run's iterations", async () => {
+    const file = path.join(temporary.dir, "recommends-schedule.ts");
+    fs.writeFileSync(file, 'import { defineObjective } from "zoar";\nexport default defineObjective({ dimension: 2, optimizerDefaults: { spsa: { lrSchedule: "cosine", lrFinalFraction: 0.2 } }, evaluate: (x) => x[0] * x[0] });\n');
+    const config = await configOf({ objectiveFile: file, stop: { iterations: 7 } });
+    assert.deepEqual([config.config.lrSchedule, config.config.lrDecaySteps, config.config.lrFinalFraction], ["cosine", 7, 0.2]);
+    const constant = await configOf({ objectiveFile: file, overrides: { lrSchedule: "constant" } });
+    assert.deepEqual([constant.config.lrSchedule, constant.config.lrDecaySteps], ["constant", 0], "the run's constant wins; no horizon is set");
+  });
+
   it("names the objective file and the optimizer when a recommended setting is invalid", async () => {
     const file = path.join(temporary.dir, "bad-settings.ts");
     fs.writeFileSync(file, 'import { defineObjective } from "zoar";\nexport default defineObjective({ dimension: 2, optimizerDefaults: { spsa: { lr: -1 } }, evaluate: (x) => x[0] * x[0] });\n');

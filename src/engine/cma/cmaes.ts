@@ -94,6 +94,7 @@ export class CmaEsOptimizer {
         throw new ConfigError(key, `does not apply to ${this.name} (it takes queries = population, mu = initial step size, lr = mean learning rate, measureCenter)`);
       }
     }
+    if (c.lrSchedule !== "constant") throw new ConfigError("lrSchedule", `does not apply to ${this.name}: its mean learning rate lr is constant`);
     if (c.precision !== "float64") throw new ConfigError("precision", `${this.name} keeps its state in float64 only (got ${JSON.stringify(c.precision)})`);
     if (c.queries < 2) throw new ConfigError("queries", `the population of ${this.name} must be at least 2 (got ${c.queries})`);
     if (c.lr > 1) throw new ConfigError("lr", `the mean learning rate of ${this.name} must be in (0, 1] (got ${c.lr})`);
