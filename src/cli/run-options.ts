@@ -3,8 +3,8 @@
 import { type Command, InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type OptimizerConfig, optimizerEntry, type Precision, PRECISIONS, resolveConfig } from "../engine";
-import { withLrHorizon } from "../run/lr-horizon";
+import { type OptimizerConfig, optimizerEntry, type Precision, PRECISIONS } from "../engine";
+import { resolveRunConfig } from "../run/lr-horizon";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import type { RunControllerOptions } from "../run/controller";
@@ -122,12 +122,14 @@ export function objectiveFileFrom(argument: string): string {
   return file;
 }
 
-/** Checks the optimizer's settings now, so a bad combination is a usage error rather than a failed run. */
-/** Refuses settings the optimizer cannot take; `iterations` is the horizon of a decaying lr schedule given without one. */
+/**
+ * Checks the optimizer's settings now, so a bad combination is a usage error
+ * rather than a failed run; `iterations` is the horizon of a decaying lr
+ * schedule given without one.
+ */
 export function checkOptimizerSettings(optimizer: string, overrides: Partial<OptimizerConfig>, iterations?: number): void {
   try {
-    const preset = optimizerEntry(optimizer).config;
-    resolveConfig(withLrHorizon(overrides, preset, iterations), preset);
+    resolveRunConfig(optimizer, overrides, iterations);
   } catch (error) {
     throw new UsageError(`${optimizer}: ${error instanceof Error ? error.message : String(error)}`);
   }

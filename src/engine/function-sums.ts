@@ -26,39 +26,26 @@ function rastriginTerm(x: number): number {
   return x * x - 10 * cosine(TWO_PI * x);
 }
 
-function levySum(x: Coordinates, from: number, to: number): number {
+/**
+ * The sum of term(x_i) over [from, to) in the kernel's four lanes. It serves
+ * levy and rastrigin where the kernel cannot run, so one loop is enough; the
+ * polynomial functions below, which have no kernel, keep a loop each.
+ */
+function laneSum(term: (x: number) => number, x: Coordinates, from: number, to: number): number {
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
   let a3 = 0;
   let i = from;
   for (; i + 4 <= to; i += 4) {
-    a0 += levyTerm(x[i]);
-    a1 += levyTerm(x[i + 1]);
-    a2 += levyTerm(x[i + 2]);
-    a3 += levyTerm(x[i + 3]);
+    a0 += term(x[i]);
+    a1 += term(x[i + 1]);
+    a2 += term(x[i + 2]);
+    a3 += term(x[i + 3]);
   }
-  if (i < to) a0 += levyTerm(x[i]);
-  if (i + 1 < to) a1 += levyTerm(x[i + 1]);
-  if (i + 2 < to) a2 += levyTerm(x[i + 2]);
-  return a0 + a2 + (a1 + a3);
-}
-
-function rastriginSum(x: Coordinates, from: number, to: number): number {
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  let a3 = 0;
-  let i = from;
-  for (; i + 4 <= to; i += 4) {
-    a0 += rastriginTerm(x[i]);
-    a1 += rastriginTerm(x[i + 1]);
-    a2 += rastriginTerm(x[i + 2]);
-    a3 += rastriginTerm(x[i + 3]);
-  }
-  if (i < to) a0 += rastriginTerm(x[i]);
-  if (i + 1 < to) a1 += rastriginTerm(x[i + 1]);
-  if (i + 2 < to) a2 += rastriginTerm(x[i + 2]);
+  if (i < to) a0 += term(x[i]);
+  if (i + 1 < to) a1 += term(x[i + 1]);
+  if (i + 2 < to) a2 += term(x[i + 2]);
   return a0 + a2 + (a1 + a3);
 }
 
@@ -97,12 +84,9 @@ export function sumOfSquares(x: Coordinates, from: number, to: number): number {
     a2 += x2 * x2;
     a3 += x3 * x3;
   }
-  for (let lane = 0; i < to; i++, lane++) {
-    const v = x[i] * x[i];
-    if (lane === 0) a0 += v;
-    else if (lane === 1) a1 += v;
-    else a2 += v;
-  }
+  if (i < to) a0 += x[i] * x[i];
+  if (i + 1 < to) a1 += x[i + 1] * x[i + 1];
+  if (i + 2 < to) a2 += x[i + 2] * x[i + 2];
   return a0 + a2 + (a1 + a3);
 }
 
@@ -123,12 +107,9 @@ export function weightedSumOfSquares(w: Float64Array, x: Coordinates, o: number,
     a2 += w[i + 2] * x2 * x2;
     a3 += w[i + 3] * x3 * x3;
   }
-  for (let lane = 0; i < d; i++, lane++) {
-    const v = w[i] * x[o + i] * x[o + i];
-    if (lane === 0) a0 += v;
-    else if (lane === 1) a1 += v;
-    else a2 += v;
-  }
+  if (i < d) a0 += w[i] * x[o + i] * x[o + i];
+  if (i + 1 < d) a1 += w[i + 1] * x[o + i + 1] * x[o + i + 1];
+  if (i + 2 < d) a2 += w[i + 2] * x[o + i + 2] * x[o + i + 2];
   return a0 + a2 + (a1 + a3);
 }
 
@@ -160,7 +141,7 @@ export function rosenbrockSum(x: Coordinates, from: number, to: number): number 
 
 /** The sums of `name` over x[from, to) into out (out[0]; ackley's second sum in out[1]). */
 export function scalarSums(name: SummedFunction, x: Coordinates, from: number, to: number, out: Float64Array): void {
-  if (name === "levy") out[0] = levySum(x, from, to);
-  else if (name === "rastrigin") out[0] = rastriginSum(x, from, to);
+  if (name === "levy") out[0] = laneSum(levyTerm, x, from, to);
+  else if (name === "rastrigin") out[0] = laneSum(rastriginTerm, x, from, to);
   else ackleySums(x, from, to, out);
 }

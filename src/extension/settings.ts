@@ -3,11 +3,11 @@
 // layer's RunSettings. No vscode import: the extension passes a getter over
 // its workspace configuration, the tests a plain object.
 import * as path from "node:path";
-import { ConfigError, type OptimizerConfig, optimizerEntry, optimizerNames, resolveConfig } from "../engine";
+import { ConfigError, type OptimizerConfig, optimizerNames } from "../engine";
 import type { NonFinitePolicy } from "../objective/protocol";
 import type { OnnxProviderPreference } from "../objective/runtime-context";
 import { defaultMemoryLimitMB, MIN_MEMORY_LIMIT_MB } from "../run/memory-limit";
-import { withLrHorizon } from "../run/lr-horizon";
+import { resolveRunConfig } from "../run/lr-horizon";
 import { parseQueueUrl, redactQueueUrl } from "../distributed/redis-url";
 import type { RunSettings, StopConditions } from "../run/types";
 import {
@@ -260,8 +260,7 @@ export function checkRunRequest(request: RunRequest): { field: string; message: 
   }
   if (!Number.isInteger(request.seed) || request.seed < 0 || request.seed >= SEED_LIMIT) return { field: "seed", message: "seed must be an integer in [0, 2^32)" };
   try {
-    const preset = optimizerEntry(request.optimizer).config;
-    resolveConfig(withLrHorizon(configOverrides(request.overrides), preset, request.stop.iterations), preset);
+    resolveRunConfig(request.optimizer, configOverrides(request.overrides), request.stop.iterations);
   } catch (error) {
     if (error instanceof ConfigError) return { field: error.parameter, message: error.message };
     throw error;

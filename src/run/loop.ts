@@ -12,7 +12,6 @@ import {
   createOptimizer,
   type Optimizer,
   optimizerEntry,
-  resolveConfig,
   restoreOptimizer,
   rowsPerIteration,
   type TellResult,
@@ -29,7 +28,7 @@ import { namedParameterOverrides } from "./space-defaults";
 import { objectiveRecommendation } from "./objective-defaults";
 import { ActiveClock } from "./clock";
 import { openEvaluator } from "./open-evaluator";
-import { withLrHorizon } from "./lr-horizon";
+import { resolveRunConfig, withLrHorizon } from "./lr-horizon";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressThrottle, summarizeInspection } from "./progress";
 import { fillSkippedValues } from "./skipped-values";
 import { checkStopConditions, stopBeforeIteration, remaining, type RunPosition } from "./stop";
@@ -436,8 +435,7 @@ export async function startRun(settings: RunSettings, options: LoopOptions = {})
   const stop = { ...settings.stop };
   checkStopConditions(stop);
   const overrides = settings.overrides ?? {};
-  const preset = optimizerEntry(settings.optimizer).config;
-  resolveConfig(withLrHorizon(overrides, preset, stop.iterations), preset); // fails before the objective loads
+  resolveRunConfig(settings.optimizer, overrides, stop.iterations); // fails before the objective loads
   const seed = settings.seed ?? 0;
   const policies = {
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,

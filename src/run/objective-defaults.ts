@@ -1,8 +1,8 @@
 // An objective's recommended optimizer settings (its optimizerDefaults), merged
 // under the run's own: preset < objective's recommendation < the run's settings.
-import { ConfigError, type OptimizerConfig, optimizerEntry, resolveConfig } from "../engine";
+import { ConfigError, type OptimizerConfig } from "../engine";
 import type { OptimizerDefaults } from "../objective/definition";
-import { withLrHorizon } from "./lr-horizon";
+import { resolveRunConfig } from "./lr-horizon";
 
 /**
  * What the objective recommends for `optimizer`, checked against that
@@ -12,9 +12,8 @@ export function objectiveRecommendation(defaults: OptimizerDefaults, optimizer: 
   const recommended = Object.hasOwn(defaults, optimizer) ? defaults[optimizer] : undefined;
   if (recommended === undefined) return {};
   try {
-    const preset = optimizerEntry(optimizer).config;
     // A decaying lr schedule may leave its horizon to the run (lr-horizon.ts): any horizon checks the rest.
-    resolveConfig(withLrHorizon(recommended, preset, 1), preset);
+    resolveRunConfig(optimizer, recommended, 1);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(error.parameter, `${error.message.replace(/^Invalid [^:]+: /, "")}, in optimizerDefaults["${optimizer}"] of ${objectiveFile}`);
